@@ -1,0 +1,1 @@
+/* placeholder */ typedef int pmc_placeholder_t;

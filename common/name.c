@@ -1,0 +1,64 @@
+/* SPDX-License-Identifier: MIT */
+/* App names: the rule that keeps them safe as file names, and "did you mean". */
+#include "name.h"
+
+#include <string.h>
+
+bool pmc_name_valid(const char *name)
+{
+	size_t len = name ? strlen(name) : 0;
+	size_t i;
+
+	if (len == 0 || len > PMC_NAME_MAX || name[0] == '.')
+		return false;
+	for (i = 0; i < len; i++) {
+		char c = name[i];
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+		      c == '.' || c == '_' || c == '-'))
+			return false;
+	}
+	return true;
+}
+
+/* Levenshtein distance, capped to names of PMC_NAME_MAX characters. */
+static size_t distance(const char *a, const char *b)
+{
+	size_t la = strnlen(a, PMC_NAME_MAX), lb = strnlen(b, PMC_NAME_MAX);
+	size_t row[PMC_NAME_MAX + 1];
+	size_t i, j;
+
+	for (j = 0; j <= lb; j++)
+		row[j] = j;
+	for (i = 1; i <= la; i++) {
+		size_t diag = row[0];
+		row[0] = i;
+		for (j = 1; j <= lb; j++) {
+			size_t up = row[j];
+			size_t best = diag + (a[i - 1] != b[j - 1]);
+			if (row[j] + 1 < best)
+				best = row[j] + 1;
+			if (row[j - 1] + 1 < best)
+				best = row[j - 1] + 1;
+			row[j] = best;
+			diag = up;
+		}
+	}
+	return row[lb];
+}
+
+const char *pmc_name_closest(const char *name, const char *const *candidates, size_t n)
+{
+	const char *best = NULL;
+	size_t best_d = (size_t)-1;
+	size_t limit = strlen(name) / 3 + 1;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		size_t d = distance(name, candidates[i]);
+		if (d < best_d) {
+			best_d = d;
+			best = candidates[i];
+		}
+	}
+	return best_d <= (limit < 3 ? limit : 3) ? best : NULL;
+}

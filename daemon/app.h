@@ -1,0 +1,85 @@
+/* SPDX-License-Identifier: MIT */
+/* App definitions: decode and check them, resolve what to exec, build argv and env. */
+#ifndef PMC_DAEMON_APP_H
+#define PMC_DAEMON_APP_H
+
+#include <cjson/cJSON.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "supervisor.h"
+
+/*
+ * A definition, as `start` sends it and as the store keeps it (JSON object,
+ * PM2 ecosystem field names). Fields after `resolved` are filled by
+ * pmc_app_resolve() and are stored too, so a daemon restart needs no CLI.
+ */
+struct pmc_app_def {
+	char *name;              /* valid per pmc_name_valid() */
+	char *script;            /* as given: a path, a binary name, or a command with spaces */
+	char *cwd;               /* absolute */
+	char **args;             /* NULL-terminated */
+	char *interpreter;       /* NULL = choose; "none" = exec directly */
+	char **interpreter_args; /* NULL-terminated */
+	cJSON *env;              /* object of strings given by the user (--env) */
+	cJSON *env_inherit;      /* object of strings: the CLI's environment at start */
+	int instances;           /* >= 1 */
+	bool merge_logs;
+	char *out_file;          /* NULL = logs/NAME-out[-ID].log */
+	char *err_file;          /* NULL = logs/NAME-error[-ID].log */
+	char *kill_signal;       /* "SIGINT" */
+	struct pmc_sup_policy policy;
+	int *stop_exit_codes;    /* storage behind policy.stop_exit_codes */
+
+	/* Resolved. */
+	bool resolved;
+	char *exec_path;         /* absolute script path, or NULL for a command string */
+	char *exec_interpreter;  /* "node", "python3", "bash", "ruby", "sh", "none" */
+	char **argv;             /* NULL-terminated: what execvp gets */
+};
+
+/*
+ * Decode a definition. Accepts durations as integers (ms) or strings with units
+ * ("2s"), sizes likewise; rejects unknown types and invalid names with a cause
+ * naming the field (e.g. "kill_timeout must be a duration like 1600 or 2s").
+ * Unknown fields are ignored here (the CLI and ecosystem loader warn).
+ * Returns 0, or -EINVAL with *cause set (caller frees).
+ */
+int pmc_app_def_from_json(const cJSON *json, struct pmc_app_def *def, char **cause);
+/* The definition as JSON (caller owns), including resolved fields. */
+cJSON *pmc_app_def_to_json(const struct pmc_app_def *def);
+void pmc_app_def_free(struct pmc_app_def *def);
+
+/*
+ * Decide how to run the app and check that it can run, now, synchronously:
+ * script path resolved against cwd; interpreter from `interpreter`, else the
+ * extension (.js .mjs .cjs → node, .py → python3, .sh → bash, .rb → ruby), else
+ * a shebang, else exec directly (must be executable); a script with spaces that
+ * is not a file runs under `sh -c`; a bare word is looked up in PATH. Missing
+ * files, directories, non-executables and interpreters not in PATH (the PATH
+ * of env/env_inherit) are errors: -ENOENT, -EISDIR, -EACCES, -ENOEXEC with
+ * *cause set. Fills the resolved fields.
+ */
+int pmc_app_resolve(struct pmc_app_def *def, char **cause);
+
+/* The name a script gets when none is given: basename without extension,
+ * made valid ("my app.js" → "my-app"); caller frees. */
+char *pmc_app_default_name(const char *script);
+
+/*
+ * The environment for one instance (NULL-terminated, caller frees each string and
+ * the array): env_inherit, then env, then PMC_ID, pm_id, PMC_INSTANCE,
+ * NODE_APP_INSTANCE (index) and name.
+ */
+char **pmc_app_envp(const struct pmc_app_def *def, int pm_id, int index);
+
+/* Log file path for an instance (caller frees): out_file/err_file when set, else
+ * logs_dir/NAME-out.log or NAME-error.log, with -PMID before .log when the app has
+ * several instances and merge_logs is off. "/dev/null" and "NULL" mean no file:
+ * returns NULL then. */
+char *pmc_app_log_path(const struct pmc_app_def *def, const char *logs_dir, bool err, int pm_id);
+
+/* Free a NULL-terminated string array. */
+void pmc_strv_free(char **v);
+
+#endif

@@ -1,0 +1,56 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * One spawned process: its own session and process group, stdout/stderr pipes
+ * appended to log files, and a graceful group stop (signal, then SIGKILL).
+ */
+#ifndef PMC_DAEMON_PROC_H
+#define PMC_DAEMON_PROC_H
+
+#include <stdint.h>
+#include <uv.h>
+
+#include "supervisor.h"
+
+struct pmc_proc;
+
+struct pmc_proc_spec {
+	char *const *argv;    /* argv[0] looked up in PATH of envp when it has no '/' */
+	char *const *envp;
+	const char *cwd;
+	const char *out_path; /* NULL: stdout discarded */
+	const char *err_path; /* NULL: stderr discarded */
+};
+
+/* Called once, after the leader was reaped and no member of its group is left. */
+typedef void (*pmc_proc_exit_cb)(struct pmc_proc *proc, const struct pmc_sup_exit *exit,
+				 void *data);
+
+/*
+ * Spawn. Returns 0 and *out, or -errno with *cause set (caller frees) when the
+ * process could not be started (exec failure is reported here, synchronously).
+ */
+int pmc_proc_spawn(uv_loop_t *loop, const struct pmc_proc_spec *spec, pmc_proc_exit_cb cb,
+		   void *data, struct pmc_proc **out, char **cause);
+
+int pmc_proc_pid(const struct pmc_proc *proc);
+/* starttime field of /proc/<pid>/stat (clock ticks after boot), 0 if unknown. */
+uint64_t pmc_proc_start_ticks(int pid);
+
+/*
+ * Stop gracefully: send signal to the whole process group; if any member is
+ * left after kill_timeout_ms, SIGKILL the group. Idempotent. exit_cb follows.
+ */
+void pmc_proc_stop(struct pmc_proc *proc, int signal, int64_t kill_timeout_ms);
+
+/*
+ * The owner lets go (after exit_cb, or to abandon it at shutdown). Handles
+ * close and memory is freed once the pipes are drained and closed.
+ */
+void pmc_proc_release(struct pmc_proc *proc);
+
+/* Signal name ("SIGINT", "INT", "2") to number; -EINVAL when unknown. */
+int pmc_signal_parse(const char *name);
+/* "SIGINT" for 2; "SIG?" when unknown. */
+const char *pmc_signal_name(int signal);
+
+#endif

@@ -1,1 +1,346 @@
-/* placeholder */ typedef int pmc_placeholder_t;
+/* SPDX-License-Identifier: MIT */
+/* pmcd: the daemon's top-level state and its lifecycle. */
+#include "daemon.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <pwd.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include "apps.h"
+#include "clock.h"
+#include "instance.h"
+#include "jsonrpc.h"
+#include "log.h"
+#include "server.h"
+#include "version.h"
+#include "waiter.h"
+#include "xmalloc.h"
+
+struct options {
+	int ready_fd;
+	bool foreground;
+};
+
+static const char usage_text[] =
+	"usage: pmcd [--foreground] [--ready-fd N] [--version] [--help]\n"
+	"The pmc daemon. It is started on demand by pmc; see pmcd(8).\n";
+
+/* The CLI waits for one line on the readiness fd: "ok" or "error: why". */
+static void report_ready(struct options *opt, const char *error)
+{
+	char *line = error ? xasprintf("error: %s\n", error) : xstrdup("ok\n");
+	ssize_t n;
+
+	if (error)
+		fprintf(stderr, "pmcd: %s\n", error);
+	if (opt->ready_fd >= 0) {
+		do
+			n = write(opt->ready_fd, line, strlen(line));
+		while (n < 0 && errno == EINTR);
+		close(opt->ready_fd);
+		opt->ready_fd = -1;
+	}
+	free(line);
+}
+
+static int parse_options(int argc, char **argv, struct options *opt)
+{
+	int i;
+
+	opt->ready_fd = -1;
+	opt->foreground = false;
+	for (i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--version") == 0) {
+			printf("pmcd %s (protocol %d)\n", PMC_VERSION, PMC_PROTOCOL_VERSION);
+			exit(0);
+		} else if (strcmp(argv[i], "--help") == 0) {
+			fputs(usage_text, stdout);
+			exit(0);
+		} else if (strcmp(argv[i], "--foreground") == 0) {
+			opt->foreground = true;
+		} else if (strcmp(argv[i], "--ready-fd") == 0 && i + 1 < argc) {
+			char *end;
+			long fd = strtol(argv[++i], &end, 10);
+			if (*end || fd < 0 || fd > 65535 || fcntl((int)fd, F_GETFD) < 0)
+				goto bad;
+			opt->ready_fd = (int)fd;
+			fcntl(opt->ready_fd, F_SETFD, FD_CLOEXEC);
+		} else {
+			goto bad;
+		}
+	}
+	return 0;
+bad:
+	fprintf(stderr, "pmcd: bad argument '%s'\n%s", argv[i], usage_text);
+	return -EINVAL;
+}
+
+/* Exactly one daemon per home: the lock is held for the daemon's life. */
+static int take_lock(struct pmc_daemon *d, char **cause)
+{
+	char buf[32];
+	ssize_t n;
+	int fd;
+
+	fd = open(d->paths.lock, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	if (fd < 0) {
+		*cause = xasprintf("cannot open %s: %s", d->paths.lock, strerror(errno));
+		return -errno;
+	}
+	if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
+		int err = errno;
+		n = pread(fd, buf, sizeof buf - 1, 0);
+		buf[n > 0 ? n : 0] = '\0';
+		buf[strcspn(buf, "\n")] = '\0';
+		*cause = err == EWOULDBLOCK
+				 ? xasprintf("another pmcd is running (pid %s)", *buf ? buf : "?")
+				 : xasprintf("cannot lock %s: %s", d->paths.lock, strerror(err));
+		close(fd);
+		return -err;
+	}
+	n = snprintf(buf, sizeof buf, "%d\n", (int)getpid());
+	if (ftruncate(fd, 0) < 0 || pwrite(fd, buf, (size_t)n, 0) != n)
+		pmc_log_warn("cannot write the pid into %s", d->paths.lock);
+	d->lock_fd = fd;
+	return 0;
+}
+
+static int redirect_output(struct pmc_daemon *d, char **cause)
+{
+	int log_fd = open(d->paths.log, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+	int null_fd = open("/dev/null", O_RDWR | O_CLOEXEC);
+
+	if (log_fd < 0 || null_fd < 0) {
+		*cause = xasprintf("cannot open %s: %s", d->paths.log, strerror(errno));
+		return -errno;
+	}
+	dup2(null_fd, STDIN_FILENO);
+	dup2(null_fd, STDOUT_FILENO);
+	dup2(log_fd, STDERR_FILENO);
+	close(log_fd);
+	close(null_fd);
+	return 0;
+}
+
+static bool all_stopped(struct pmc_daemon *d)
+{
+	struct pmc_instance *inst;
+
+	for (inst = d->registry.instances; inst; inst = inst->next)
+		if (!pmc_instance_stopped(inst))
+			return false;
+	return true;
+}
+
+static void close_handle(uv_handle_t *handle)
+{
+	if (!uv_is_closing(handle))
+		uv_close(handle, NULL);
+}
+
+static void close_walked(uv_handle_t *handle, void *arg)
+{
+	(void)arg;
+	close_handle(handle);
+}
+
+/* Every app is stopped: answer `kill`, close everything so the loop ends. */
+static void finish(struct pmc_daemon *d)
+{
+	struct pmc_app *app;
+	size_t i;
+
+	d->finished = true;
+	if (d->kill_call) {
+		cJSON *result = cJSON_CreateObject();
+		cJSON_AddNumberToObject(result, "stopped", (double)pmc_registry_app_count(&d->registry));
+		pmc_call_reply(d->kill_call, result);
+		d->kill_call = NULL;
+	}
+	pmc_server_close(d->server);
+	unlink(d->paths.sock);
+	for (i = 0; i < sizeof d->signals / sizeof d->signals[0]; i++)
+		close_handle((uv_handle_t *)&d->signals[i]);
+	close_handle((uv_handle_t *)&d->settle_timer);
+	while ((app = d->registry.apps)) {
+		pmc_registry_app_unlink(&d->registry, app);
+		for (i = 0; i < app->n_instances; i++)
+			pmc_instance_free(app->instances[i]);
+		free(app->instances);
+		pmc_app_def_free(&app->def);
+		free(app);
+	}
+	pmc_log_info("pmcd stopped");
+}
+
+static void on_settle(uv_timer_t *timer)
+{
+	struct pmc_daemon *d = timer->data;
+
+	pmc_waiter_check_all(d);
+	if (d->stopping && !d->finished && all_stopped(d))
+		finish(d);
+}
+
+void pmc_daemon_poke(struct pmc_daemon *d)
+{
+	if (!d->finished && !uv_is_active((uv_handle_t *)&d->settle_timer))
+		uv_timer_start(&d->settle_timer, on_settle, 0, 0);
+}
+
+void pmc_daemon_shutdown(struct pmc_daemon *d, bool forget_desired)
+{
+	struct pmc_instance *inst;
+	struct pmc_app *app;
+
+	if (!d->stopping)
+		pmc_log_info("stopping every app%s", forget_desired ? " (pmc kill)" : "");
+	d->stopping = true;
+	for (app = d->registry.apps; app && forget_desired; app = app->next) {
+		if (app->desired_online) {
+			app->desired_online = false;
+			pmc_apps_save(d, app);
+		}
+	}
+	for (inst = d->registry.instances; inst; inst = inst->next)
+		pmc_instance_handle(inst, PMC_SUP_STOP);
+	pmc_daemon_poke(d);
+}
+
+void pmc_daemon_shutdown_notify(struct pmc_daemon *d, struct pmc_call *call)
+{
+	if (d->kill_call) {
+		pmc_call_error(call, PMC_RPC_SHUTTING_DOWN, "the daemon is already being killed",
+			       NULL);
+		return;
+	}
+	d->kill_call = call;
+	pmc_daemon_poke(d);
+}
+
+static void destroy_deleting(struct pmc_daemon *d, struct pmc_waiter *w)
+{
+	struct pmc_app *app, *next;
+
+	(void)w;
+	for (app = d->registry.apps; app; app = next) {
+		next = app->next;
+		if (app->deleting && app->n_instances &&
+		    pmc_instance_stopped(app->instances[0]))
+			pmc_apps_destroy(d, app);
+	}
+}
+
+void pmc_daemon_delete_when_stopped(struct pmc_daemon *d, struct pmc_app *app)
+{
+	pmc_waiter_add(d, NULL, app->instances, app->n_instances, pmc_instance_stopped,
+		       destroy_deleting, NULL);
+}
+
+static void on_signal(uv_signal_t *handle, int signum)
+{
+	struct pmc_daemon *d = handle->data;
+
+	if (signum == SIGHUP)
+		return;
+	pmc_log_info("received %s", strsignal(signum));
+	pmc_daemon_shutdown(d, false);
+}
+
+static void watch_signals(struct pmc_daemon *d)
+{
+	static const int signums[] = { SIGTERM, SIGINT, SIGHUP, SIGQUIT };
+	size_t i;
+
+	for (i = 0; i < sizeof signums / sizeof signums[0]; i++) {
+		uv_signal_init(d->loop, &d->signals[i]);
+		d->signals[i].data = d;
+		uv_signal_start(&d->signals[i], on_signal, signums[i]);
+	}
+}
+
+static const char *current_username(void)
+{
+	struct passwd *pw = getpwuid(getuid());
+
+	return pw ? xstrdup(pw->pw_name) : xasprintf("%u", (unsigned)getuid());
+}
+
+static int daemon_setup(struct pmc_daemon *d, struct options *opt, char **cause)
+{
+	int err;
+
+	if ((err = pmc_paths_init(&d->paths, cause)) < 0)
+		return err;
+	if ((err = pmc_paths_mkdirs(&d->paths, cause)) < 0)
+		return err;
+	if ((err = take_lock(d, cause)) < 0)
+		return err;
+	if (!opt->foreground && (err = redirect_output(d, cause)) < 0)
+		return err;
+	pmc_log_info("pmcd %s starting (pid %d, home %s)", PMC_VERSION, (int)getpid(),
+		     d->paths.home);
+	if ((err = pmc_store_open(d->paths.db, &d->store, cause)) < 0)
+		return err;
+	unlink(d->paths.sock); /* stale: we hold the lock, so no daemon owns it */
+	if ((err = pmc_server_start(d, d->paths.sock, &d->server, cause)) < 0)
+		return err;
+	watch_signals(d);
+	return pmc_apps_load(d, cause);
+}
+
+int pmc_daemon_main(int argc, char **argv)
+{
+	struct pmc_daemon daemon = { 0 }, *d = &daemon;
+	struct options opt;
+	char *cause = NULL;
+	int status = 1;
+
+	if (parse_options(argc, argv, &opt) < 0)
+		return 2;
+	signal(SIGPIPE, SIG_IGN);
+	if (getenv("PMC_DEBUG"))
+		pmc_log_set_level(PMC_LOG_DEBUG);
+	pmc_rpc_init_json();
+	d->lock_fd = -1;
+	d->loop = xmalloc(sizeof *d->loop);
+	uv_loop_init(d->loop);
+	uv_timer_init(d->loop, &d->settle_timer);
+	d->settle_timer.data = d;
+	d->started_mono = pmc_clock_mono_ms();
+	d->username = current_username();
+	if (daemon_setup(d, &opt, &cause) < 0) {
+		pmc_log_error("%s", cause);
+		report_ready(&opt, cause);
+		free(cause);
+		goto out;
+	}
+	report_ready(&opt, NULL);
+	uv_run(d->loop, UV_RUN_DEFAULT);
+	status = 0;
+out:
+	if (!d->finished) {
+		/* Setup failed part-way: close what was opened. */
+		d->stopping = true;
+		if (d->server)
+			pmc_server_close(d->server);
+		uv_walk(d->loop, close_walked, NULL);
+		uv_run(d->loop, UV_RUN_DEFAULT);
+	}
+	if (uv_loop_close(d->loop) != 0)
+		pmc_log_warn("handles left open at exit");
+	free(d->loop);
+	if (d->store)
+		pmc_store_close(d->store);
+	if (d->lock_fd >= 0)
+		close(d->lock_fd);
+	pmc_paths_free(&d->paths);
+	free((char *)d->username);
+	return status;
+}

@@ -1,1 +1,56 @@
-/* placeholder */ typedef int pmc_placeholder_t;
+/* SPDX-License-Identifier: MIT */
+/* RPC describe {target}: the target's list entries plus its last restarts. */
+#include <stdlib.h>
+
+#include "daemon.h"
+#include "jsonrpc.h"
+#include "methods.h"
+
+#define DESCRIBE_EVENTS 10
+
+static const struct pmc_param params[] = {
+	{ "target", PMC_PARAM_STRING, true },
+};
+
+static void add_events(struct pmc_daemon *d, cJSON *list, const char *app)
+{
+	struct pmc_store_event *events = NULL;
+	size_t n = 0, i;
+
+	if (pmc_store_event_list(d->store, app, -1, DESCRIBE_EVENTS, &events, &n) < 0)
+		return;
+	for (i = 0; i < n; i++)
+		cJSON_AddItemToArray(list, pmc_event_to_json(&events[i]));
+	pmc_store_events_free(events, n);
+}
+
+static void method_describe(struct pmc_daemon *d, struct pmc_call *call, const cJSON *p)
+{
+	cJSON *targets = cJSON_CreateArray();
+	struct pmc_instance **insts = NULL;
+	cJSON *result, *procs, *events, *data = NULL;
+	char *cause = NULL;
+	size_t n = 0, i;
+
+	cJSON_AddItemToArray(targets,
+			     cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(p, "target"), 1));
+	if (pmc_registry_resolve(&d->registry, targets, &insts, &n, &cause, &data) < 0) {
+		pmc_call_error(call, PMC_RPC_NOT_FOUND, cause, data);
+		free(cause);
+		cJSON_Delete(targets);
+		return;
+	}
+	cJSON_Delete(targets);
+	result = cJSON_CreateObject();
+	procs = cJSON_AddArrayToObject(result, "processes");
+	events = cJSON_AddArrayToObject(result, "events");
+	for (i = 0; i < n; i++) {
+		cJSON_AddItemToArray(procs, pmc_instance_to_json(insts[i]));
+		if (i == 0 || insts[i]->app != insts[i - 1]->app)
+			add_events(d, events, insts[i]->app->def.name);
+	}
+	free(insts);
+	pmc_call_reply(call, result);
+}
+
+const struct pmc_method pmc_method_describe = { "describe", method_describe, params, 1, 1 };

@@ -1,1 +1,14 @@
-/* placeholder */ typedef int pmc_placeholder_t;
+/* SPDX-License-Identifier: MIT */
+/* RPC restart {targets}: see targets.c for what it does to each instance. */
+#include "methods.h"
+
+static const struct pmc_param params[] = {
+	{ "targets", PMC_PARAM_STRINGS, true },
+};
+
+static void method_restart(struct pmc_daemon *d, struct pmc_call *call, const cJSON *p)
+{
+	pmc_method_targets_act(d, call, p, "restart");
+}
+
+const struct pmc_method pmc_method_restart = { "restart", method_restart, params, 1, 0 };

@@ -1,0 +1,23 @@
+/* SPDX-License-Identifier: MIT */
+/* App lifecycle against the store: create, save, forget, and load at daemon start. */
+#ifndef PMC_DAEMON_APPS_H
+#define PMC_DAEMON_APPS_H
+
+#include "registry.h"
+
+struct pmc_daemon;
+
+/* Build an app from a resolved definition (takes ownership of def's contents),
+ * with def->instances new instances, save it, link it. 0, or -errno with *cause
+ * (nothing is kept then). */
+int pmc_apps_create(struct pmc_daemon *d, struct pmc_app_def *def, struct pmc_app **out,
+		    char **cause);
+/* Save the app row (definition + desired state). 0 or -errno (logged). */
+int pmc_apps_save(struct pmc_daemon *d, struct pmc_app *app);
+/* Forget an app whose instances have no process: store rows, registry, memory. */
+void pmc_apps_destroy(struct pmc_daemon *d, struct pmc_app *app);
+/* Load apps and instances from the store; replace orphans of a previous daemon;
+ * start what should run. 0 or -errno with *cause. */
+int pmc_apps_load(struct pmc_daemon *d, char **cause);
+
+#endif

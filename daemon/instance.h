@@ -1,0 +1,28 @@
+/* SPDX-License-Identifier: MIT */
+/* One supervised instance: the supervisor's callbacks wired to processes, timers and the store. */
+#ifndef PMC_DAEMON_INSTANCE_H
+#define PMC_DAEMON_INSTANCE_H
+
+#include "registry.h"
+
+/* A new instance of app with the given id and index, status stopped (caller links it). */
+struct pmc_instance *pmc_instance_new(struct pmc_daemon *d, struct pmc_app *app, int pm_id,
+				      int index);
+/* Release an instance that has no process: closes its timer, frees it in the close callback. */
+void pmc_instance_free(struct pmc_instance *inst);
+
+/* Feed the supervisor an event (see pmc_sup_handle). */
+int pmc_instance_handle(struct pmc_instance *inst, enum pmc_sup_event ev);
+
+/* Write the instance row to the store; failures are logged, not fatal. */
+void pmc_instance_persist(struct pmc_instance *inst);
+
+/* True when the instance is in a state a waiting RPC may end on. */
+bool pmc_instance_settled(const struct pmc_instance *inst);
+/* True when no process runs and none is being started. */
+bool pmc_instance_stopped(const struct pmc_instance *inst);
+
+/* Refresh cpu_percent and return RSS bytes (0 when not running). */
+int64_t pmc_instance_sample(struct pmc_instance *inst, int64_t now_ms);
+
+#endif

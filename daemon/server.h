@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: MIT */
+/* The RPC server: accepts clients on rpc.sock, frames lines, dispatches to the method table. */
+#ifndef PMC_DAEMON_SERVER_H
+#define PMC_DAEMON_SERVER_H
+
+#include <cjson/cJSON.h>
+#include <uv.h>
+
+struct pmc_daemon;
+struct pmc_server;
+struct pmc_client;
+
+/* One request being answered; replied to exactly once, then freed. */
+struct pmc_call {
+	struct pmc_client *client; /* holds a reference */
+	cJSON *id;                 /* owned copy */
+	const char *method;        /* static name from the method table */
+};
+
+/*
+ * Bind path (which must not exist), chmod 0600, listen. Returns 0, or -errno with
+ * *cause set (caller frees).
+ */
+int pmc_server_start(struct pmc_daemon *d, const char *path, struct pmc_server **out,
+		     char **cause);
+/* Stop accepting, close every client; memory is freed in close callbacks. */
+void pmc_server_close(struct pmc_server *server);
+
+/* Reply with a result (takes ownership of result) and free the call. */
+void pmc_call_reply(struct pmc_call *call, cJSON *result);
+/* Reply with an error (takes ownership of data, may be NULL) and free the call. */
+void pmc_call_error(struct pmc_call *call, int code, const char *message, cJSON *data);
+
+#endif

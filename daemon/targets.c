@@ -1,0 +1,124 @@
+/* SPDX-License-Identifier: MIT */
+/* The verbs that act on targets (stop, restart, delete, reset) as one table of actions. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "apps.h"
+#include "daemon.h"
+#include "instance.h"
+#include "jsonrpc.h"
+#include "methods.h"
+#include "waiter.h"
+#include "xmalloc.h"
+
+static void reply_ids(struct pmc_daemon *d, struct pmc_waiter *w)
+{
+	cJSON *result = cJSON_CreateObject();
+
+	(void)d;
+	cJSON_AddItemToObject(result, "ids", pmc_waiter_ids_json(w));
+	pmc_call_reply(w->call, result);
+}
+
+/* After delete's stop: forget every app whose instances were all targeted. */
+static void finish_delete(struct pmc_daemon *d, struct pmc_waiter *w)
+{
+	struct pmc_app *app, *next;
+
+	for (app = d->registry.apps; app; app = next) {
+		next = app->next;
+		if (app->deleting)
+			pmc_apps_destroy(d, app);
+	}
+	reply_ids(d, w);
+}
+
+struct target_action {
+	const char *verb;
+	enum pmc_sup_event event;   /* fed to each instance; PMC_SUP_EVENT_COUNT = none */
+	int desired;                /* 1 online, 0 stopped, -1 unchanged */
+	pmc_waiter_ready_fn ready;  /* when the answer may go out */
+	pmc_waiter_done_fn done;
+};
+
+static bool always(const struct pmc_instance *inst)
+{
+	(void)inst;
+	return true;
+}
+
+static const struct target_action actions[] = {
+	{ "delete", PMC_SUP_STOP, 0, pmc_instance_stopped, finish_delete },
+	{ "reset", PMC_SUP_EVENT_COUNT, -1, always, reply_ids },
+	{ "restart", PMC_SUP_RESTART, 1, pmc_instance_settled, reply_ids },
+	{ "stop", PMC_SUP_STOP, 0, pmc_instance_stopped, reply_ids },
+};
+
+static const struct target_action *action_find(const char *verb)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof actions / sizeof actions[0]; i++)
+		if (strcmp(actions[i].verb, verb) == 0)
+			return &actions[i];
+	return NULL;
+}
+
+/* Touch each app once: desired state saved, delete marks the whole app. */
+static void update_apps(struct pmc_daemon *d, const struct target_action *a,
+			struct pmc_instance **insts, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		struct pmc_app *app = insts[i]->app;
+		if (i > 0 && insts[i - 1]->app == app)
+			continue;
+		if (strcmp(a->verb, "delete") == 0)
+			app->deleting = true;
+		if (a->desired >= 0 && app->desired_online != (a->desired == 1)) {
+			app->desired_online = a->desired == 1;
+			pmc_apps_save(d, app);
+		}
+	}
+}
+
+void pmc_method_targets_act(struct pmc_daemon *d, struct pmc_call *call, const cJSON *params,
+			    const char *verb)
+{
+	const struct target_action *a = action_find(verb);
+	const cJSON *targets = cJSON_GetObjectItemCaseSensitive(params, "targets");
+	struct pmc_instance **insts = NULL;
+	cJSON *data = NULL;
+	char *cause = NULL;
+	size_t n = 0, i;
+
+	if (cJSON_GetArraySize(targets) == 0) {
+		pmc_call_error(call, PMC_RPC_INVALID_PARAMS, "params.targets must not be empty", NULL);
+		return;
+	}
+	if (pmc_registry_resolve(&d->registry, targets, &insts, &n, &cause, &data) < 0) {
+		pmc_call_error(call, PMC_RPC_NOT_FOUND, cause, data);
+		free(cause);
+		return;
+	}
+	for (i = 0; i < n; i++) {
+		if (insts[i]->app->deleting) {
+			cause = xasprintf("app %s is being deleted", insts[i]->app->def.name);
+			pmc_call_error(call, PMC_RPC_CONFLICT, cause, NULL);
+			free(cause);
+			free(insts);
+			return;
+		}
+	}
+	update_apps(d, a, insts, n);
+	for (i = 0; i < n; i++) {
+		if (a->event != PMC_SUP_EVENT_COUNT)
+			pmc_instance_handle(insts[i], a->event);
+		else
+			pmc_sup_reset(&insts[i]->sup);
+	}
+	pmc_waiter_add(d, call, insts, n, a->ready, a->done, NULL);
+	free(insts);
+}

@@ -2,6 +2,7 @@
 /* Human units: durations (ms, s, m, h), sizes (K, M, G) and their display. */
 #include "duration.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
@@ -29,7 +30,10 @@ static int parse_with_units(const char *text, const struct unit *units, size_t n
 	double value;
 	size_t i;
 
-	if (!text || !*text || *text == '-' || *text == '+')
+	/* A plain decimal: strtod alone would take leading spaces, signs, hex, "inf" and "nan". */
+	if (!text || !(isdigit((unsigned char)text[0]) || text[0] == '.'))
+		return -EINVAL;
+	if (text[0] == '0' && (text[1] == 'x' || text[1] == 'X'))
 		return -EINVAL;
 	errno = 0;
 	value = strtod(text, &end);

@@ -1,6 +1,5 @@
 /* SPDX-License-Identifier: MIT */
 /* Where pmc keeps its files: PMC_HOME (default ~/.pmc) and the names inside it. */
-#define _GNU_SOURCE
 #include "paths.h"
 
 #include <errno.h>
@@ -68,21 +67,37 @@ int pmc_paths_init(struct pmc_paths *paths, char **cause)
 	return 0;
 }
 
+/* One mkdir that accepts an existing directory, but not a file in its place. */
+static int ensure_dir(const char *path, unsigned mode)
+{
+	struct stat st;
+
+	if (mkdir(path, mode) == 0)
+		return 0;
+	if (errno != EEXIST)
+		return -errno;
+	if (stat(path, &st) < 0)
+		return -errno;
+	return S_ISDIR(st.st_mode) ? 0 : -ENOTDIR;
+}
+
 int pmc_mkdir_p(const char *path, unsigned mode)
 {
-	char *copy = xstrdup(path);
+	char *copy;
 	char *p;
 	int err = 0;
 
+	if (!*path)
+		return -ENOENT;
+	copy = xstrdup(path);
 	for (p = copy + 1;; p++) {
 		if (*p != '/' && *p != '\0')
 			continue;
 		char saved = *p;
 		*p = '\0';
-		if (mkdir(copy, mode) < 0 && errno != EEXIST) {
-			err = -errno;
+		err = ensure_dir(copy, mode);
+		if (err < 0)
 			break;
-		}
 		*p = saved;
 		if (saved == '\0')
 			break;

@@ -1,6 +1,5 @@
 /* SPDX-License-Identifier: MIT */
 /* Allocation helpers that abort on failure, so callers never check for NULL. */
-#define _GNU_SOURCE
 #include "xmalloc.h"
 
 #include <stdarg.h>

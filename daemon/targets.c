@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "apps.h"
+#include "clock.h"
 #include "daemon.h"
 #include "instance.h"
 #include "jsonrpc.h"
@@ -65,6 +66,19 @@ static const struct target_action *action_find(const char *verb)
 	return NULL;
 }
 
+/* PM2's reset, plus a history row saying so. */
+static void reset_counters(struct pmc_daemon *d, struct pmc_instance *inst)
+{
+	struct pmc_store_event ev = {
+		.at = pmc_clock_wall_ms(), .app = inst->app->def.name, .pm_id = inst->pm_id,
+		.pid = inst->pid, .kind = "reset", .exit_code = -1, .runtime_ms = -1,
+		.reason = "counters reset by user",
+	};
+
+	pmc_sup_reset(&inst->sup);
+	pmc_store_event_add(d->store, &ev);
+}
+
 /* Touch each app once: desired state saved, delete marks the whole app. */
 static void update_apps(struct pmc_daemon *d, const struct target_action *a,
 			struct pmc_instance **insts, size_t n)
@@ -117,7 +131,7 @@ void pmc_method_targets_act(struct pmc_daemon *d, struct pmc_call *call, const c
 		if (a->event != PMC_SUP_EVENT_COUNT)
 			pmc_instance_handle(insts[i], a->event);
 		else
-			pmc_sup_reset(&insts[i]->sup);
+			reset_counters(d, insts[i]);
 	}
 	pmc_waiter_add(d, call, insts, n, a->ready, a->done, NULL);
 	free(insts);

@@ -79,6 +79,7 @@ void pmc_store_apps_free(struct pmc_store_app *apps, size_t n);
 
 /* Insert or replace an instance by pm_id (its app must exist); 0 or -EIO. */
 int pmc_store_instance_put(struct pmc_store *store, const struct pmc_store_instance *inst);
+/* Delete an instance row; 0, -ENOENT when there is none, -EIO. */
 int pmc_store_instance_delete(struct pmc_store *store, int pm_id);
 /* All instances ordered by pm_id; free with pmc_store_instances_free. */
 int pmc_store_instance_list(struct pmc_store *store, struct pmc_store_instance **insts,

@@ -17,6 +17,7 @@
 #include "instance.h"
 #include "jsonrpc.h"
 #include "log.h"
+#include "proc.h"
 #include "server.h"
 #include "version.h"
 #include "waiter.h"
@@ -249,13 +250,17 @@ static void on_signal(uv_signal_t *handle, int signum)
 
 	if (signum == SIGHUP)
 		return;
+	if (signum == SIGCHLD) {
+		pmc_proc_reap_strays();
+		return;
+	}
 	pmc_log_info("received %s", strsignal(signum));
 	pmc_daemon_shutdown(d, false);
 }
 
 static void watch_signals(struct pmc_daemon *d)
 {
-	static const int signums[] = { SIGTERM, SIGINT, SIGHUP, SIGQUIT };
+	static const int signums[] = { SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGCHLD };
 	size_t i;
 
 	for (i = 0; i < sizeof signums / sizeof signums[0]; i++) {

@@ -22,7 +22,7 @@ struct pmc_daemon {
 	struct pmc_registry registry;
 	struct pmc_waiter *waiters; /* RPC calls waiting for instances to settle */
 	uv_timer_t settle_timer;    /* checks waiters once per loop turn after changes */
-	uv_signal_t signals[4];
+	uv_signal_t signals[5];
 	int lock_fd;
 	int64_t started_mono;
 	bool stopping;              /* shutting down: no restarts, no new work */

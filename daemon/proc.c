@@ -52,7 +52,23 @@ struct pmc_proc {
 	uint64_t kill_deadline;
 	uint64_t killed_at;
 	struct pmc_sup_exit exit;
+	struct pmc_proc *next_live; /* leaders libuv still waits for */
 };
+
+/* Leaders libuv will reap: the stray reaper must leave them alone. */
+static struct pmc_proc *live_leaders;
+
+static void live_remove(struct pmc_proc *proc)
+{
+	struct pmc_proc **pos;
+
+	for (pos = &live_leaders; *pos; pos = &(*pos)->next_live) {
+		if (*pos == proc) {
+			*pos = proc->next_live;
+			return;
+		}
+	}
+}
 
 /*
  * Read callbacks consume the bytes before returning, and libuv calls
@@ -309,6 +325,7 @@ void pmc_proc_release(struct pmc_proc *proc)
 	if (!proc || proc->released)
 		return;
 	proc->released = true;
+	live_remove(proc); /* a closed process handle is never reaped by libuv */
 	stream_drain(&proc->out);
 	stream_drain(&proc->err);
 	stream_end(&proc->out);
@@ -413,6 +430,7 @@ static void on_process_exit(uv_process_t *process, int64_t status, int term_sign
 	struct pmc_proc *proc = process->data;
 
 	proc->reaped = true;
+	live_remove(proc);
 	proc->exit.code = term_signal ? -1 : (int)status;
 	proc->exit.signal = term_signal;
 	if (proc->released)
@@ -568,6 +586,8 @@ int pmc_proc_spawn(uv_loop_t *loop, const struct pmc_proc_spec *spec, pmc_proc_e
 		err = spawn(proc, spec, cause);
 	if (err == 0) {
 		proc->pid = proc->process.pid;
+		proc->next_live = live_leaders;
+		live_leaders = proc;
 		read_start(&proc->out);
 		read_start(&proc->err);
 		*out = proc;
@@ -583,4 +603,43 @@ out:
 			close_handle(proc, (uv_handle_t *)&proc->process);
 	}
 	return err;
+}
+
+static bool is_live_leader(int pid)
+{
+	const struct pmc_proc *proc;
+
+	for (proc = live_leaders; proc; proc = proc->next_live)
+		if (proc->pid == pid)
+			return true;
+	return false;
+}
+
+/*
+ * A descendant that left its group (setsid) and died is our zombie, since we
+ * are a subreaper. Reap such strays, but never a leader libuv still waits for.
+ */
+void pmc_proc_reap_strays(void)
+{
+	char path[64], buf[4096];
+	ssize_t n;
+	char *p, *end;
+	int fd;
+
+	snprintf(path, sizeof path, "/proc/self/task/%d/children", (int)getpid());
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	n = read(fd, buf, sizeof buf - 1);
+	close(fd);
+	if (n <= 0)
+		return;
+	buf[n] = '\0';
+	for (p = buf;; p = end) {
+		long pid = strtol(p, &end, 10);
+		if (end == p)
+			break;
+		if (pid > 0 && !is_live_leader((int)pid))
+			waitpid((pid_t)pid, NULL, WNOHANG);
+	}
 }

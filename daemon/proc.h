@@ -48,6 +48,9 @@ void pmc_proc_stop(struct pmc_proc *proc, int signal, int64_t kill_timeout_ms);
  */
 void pmc_proc_release(struct pmc_proc *proc);
 
+/* Reap dead descendants that left their process group (call on SIGCHLD). */
+void pmc_proc_reap_strays(void);
+
 /* Signal name ("SIGINT", "INT", "2") to number; -EINVAL when unknown. */
 int pmc_signal_parse(const char *name);
 /* "SIGINT" for 2; "SIG?" when unknown. */

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* App definitions: decode and check them, resolve what to exec, build argv and env. */
 #include "app.h"
+#include "listener.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -378,6 +379,104 @@ static int get_resolved(const cJSON *obj, struct pmc_app_def *def, char **cause)
 	return 0;
 }
 
+/* -i N; "max" or 0: one per CPU; -N: CPUs minus N, at least 1 (as PM2). */
+static int get_instances(const cJSON *obj, struct pmc_app_def *def, char **cause)
+{
+	const char *used = "instances";
+	const cJSON *item = field(obj, NAMES("instances"), &used);
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	double n;
+
+	if (!item)
+		return 0;
+	if (cJSON_IsString(item) && strcmp(item->valuestring, "max") == 0)
+		n = 0;
+	else if (cJSON_IsString(item) && *item->valuestring) {
+		char *end;
+		n = strtod(item->valuestring, &end);
+		if (*end)
+			return fail(cause, "%s must be a number, max, 0 or -N", used);
+	} else if (cJSON_IsNumber(item))
+		n = item->valuedouble;
+	else
+		return fail(cause, "%s must be a number, max, 0 or -N", used);
+	if (n != (double)(long)n || n > 4096 || n < -4096)
+		return fail(cause, "%s must be a whole number of at most 4096", used);
+	if (cpus < 1)
+		cpus = 1;
+	def->instances = n > 0 ? (int)n : (int)(cpus + (long)n);
+	if (def->instances < 1)
+		def->instances = 1;
+	return 0;
+}
+
+static bool env_name_valid(const char *name)
+{
+	size_t i;
+
+	if (!*name || isdigit((unsigned char)name[0]))
+		return false;
+	for (i = 0; name[i]; i++)
+		if (!isalnum((unsigned char)name[i]) && name[i] != '_')
+			return false;
+	return true;
+}
+
+/* exec_mode, listen, port, instance_var, shutdown_with_message. */
+static int get_cluster(const cJSON *obj, struct pmc_app_def *def, char **cause)
+{
+	char *mode = NULL, **listen = NULL, *canon;
+	struct strv out = { 0 };
+	int err, port = 0;
+	size_t i;
+
+	err = get_string(obj, NAMES("exec_mode"), &mode, cause);
+	if (err == 0 && mode) {
+		if (strcmp(mode, "cluster") == 0 || strcmp(mode, "cluster_mode") == 0)
+			def->cluster = true;
+		else if (strcmp(mode, "fork") != 0 && strcmp(mode, "fork_mode") != 0)
+			err = fail(cause, "%s must be fork or cluster", "exec_mode");
+	}
+	free(mode);
+	if (err == 0)
+		err = get_int(obj, NAMES("port"), 0, &port, cause);
+	if (err == 0 && port > 65535)
+		err = fail(cause, "%s must be a TCP port (1-65535)", "port");
+	if (err == 0)
+		err = get_words(obj, NAMES("listen"), &listen, cause);
+	for (i = 0; err == 0 && listen && listen[i]; i++) {
+		err = pmc_listener_canonical(listen[i], def->cwd, &canon, cause);
+		if (err == 0)
+			strv_push(&out, canon);
+	}
+	if (err == 0 && port > 0) {
+		canon = xasprintf("tcp://0.0.0.0:%d", port);
+		for (i = 0; i < out.n && strcmp(out.v[i], canon) != 0; i++)
+			;
+		if (i == out.n)
+			strv_push(&out, canon);
+		else
+			free(canon);
+	}
+	pmc_strv_free(listen);
+	def->listen = strv_finish(&out);
+	def->port = port;
+	if (err == 0 && def->listen[0] && !mode)
+		def->cluster = true; /* sockets to share mean cluster mode */
+	if (err == 0)
+		err = get_string(obj, NAMES("instance_var"), &def->instance_var, cause);
+	if (err == 0 && !def->instance_var)
+		def->instance_var = xstrdup("NODE_APP_INSTANCE");
+	if (err == 0 && !env_name_valid(def->instance_var))
+		err = fail(cause, "%s must be an environment variable name", "instance_var");
+	if (err == 0)
+		err = get_bool(obj, NAMES("shutdown_with_message"), &def->shutdown_with_message,
+			       cause);
+	def->ready_message = def->policy.wait_ready;
+	def->policy.wait_ready = def->cluster || def->ready_message;
+	return err;
+}
+
 static int get_rest(const cJSON *obj, struct pmc_app_def *def, char **cause)
 {
 	bool merge_given = false;
@@ -398,7 +497,7 @@ static int get_rest(const cJSON *obj, struct pmc_app_def *def, char **cause)
 	if (err == 0)
 		err = get_env(obj, "env_inherit", &def->env_inherit, cause);
 	if (err == 0)
-		err = get_int(obj, NAMES("instances"), 1, &def->instances, cause);
+		err = get_instances(obj, def, cause);
 	if (err == 0 && field(obj, NAMES("merge_logs", "combine_logs"), &(const char *){ 0 }))
 		merge_given = true;
 	if (err == 0)
@@ -412,6 +511,8 @@ static int get_rest(const cJSON *obj, struct pmc_app_def *def, char **cause)
 		err = get_kill_signal(obj, def, cause);
 	if (err == 0)
 		err = get_policy(obj, def, cause);
+	if (err == 0)
+		err = get_cluster(obj, def, cause);
 	if (err == 0 && !merge_given)
 		def->merge_logs = def->instances == 1;
 	return err;
@@ -504,7 +605,13 @@ cJSON *pmc_app_def_to_json(const struct pmc_app_def *def)
 	codes = cJSON_AddArrayToObject(obj, "stop_exit_codes");
 	for (size_t i = 0; i < p->n_stop_exit_codes; i++)
 		cJSON_AddItemToArray(codes, cJSON_CreateNumber(p->stop_exit_codes[i]));
-	cJSON_AddBoolToObject(obj, "wait_ready", p->wait_ready);
+	cJSON_AddBoolToObject(obj, "wait_ready", def->ready_message);
+	cJSON_AddStringToObject(obj, "exec_mode", def->cluster ? "cluster" : "fork");
+	add_strv(obj, "listen", def->listen);
+	if (def->port)
+		cJSON_AddNumberToObject(obj, "port", def->port);
+	add_opt_string(obj, "instance_var", def->instance_var);
+	cJSON_AddBoolToObject(obj, "shutdown_with_message", def->shutdown_with_message);
 	cJSON_AddBoolToObject(obj, "resolved", def->resolved);
 	if (def->resolved) {
 		if (def->exec_path)
@@ -545,6 +652,8 @@ void pmc_app_def_free(struct pmc_app_def *def)
 	free(def->err_file);
 	free(def->kill_signal);
 	free(def->stop_exit_codes);
+	pmc_strv_free(def->listen);
+	free(def->instance_var);
 	clear_resolved(def);
 	memset(def, 0, sizeof *def);
 }
@@ -995,8 +1104,13 @@ char **pmc_app_envp(const struct pmc_app_def *def, int pm_id, int index)
 	env_set(&s, "PMC_ID", id);
 	env_set(&s, "pm_id", id);
 	env_set(&s, "PMC_INSTANCE", idx);
-	env_set(&s, "NODE_APP_INSTANCE", idx);
+	env_set(&s, def->instance_var ? def->instance_var : "NODE_APP_INSTANCE", idx);
 	env_set(&s, "name", def->name);
+	if (def->port > 0) {
+		char port[16];
+		snprintf(port, sizeof port, "%d", def->port);
+		env_set(&s, "PORT", port);
+	}
 	/* As PM2: Python block-buffers a pipe, so logs would arrive late. */
 	if (runs_python(def) && !env_has(&s, "PYTHONUNBUFFERED"))
 		env_set(&s, "PYTHONUNBUFFERED", "1");

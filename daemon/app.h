@@ -28,8 +28,16 @@ struct pmc_app_def {
 	char *out_file;          /* NULL = logs/NAME-out[-ID].log */
 	char *err_file;          /* NULL = logs/NAME-error[-ID].log */
 	char *kill_signal;       /* "SIGINT" */
-	struct pmc_sup_policy policy;
+	struct pmc_sup_policy policy;  /* policy.wait_ready = cluster || ready_message */
 	int *stop_exit_codes;    /* storage behind policy.stop_exit_codes */
+
+	/* Cluster mode (exec_mode "cluster"): shared listening sockets, readiness. */
+	bool cluster;
+	char **listen;           /* canonical addresses bound before spawn (NULL-terminated) */
+	int port;                /* --port: PORT in the env and tcp://0.0.0.0:PORT; 0 = none */
+	char *instance_var;      /* "NODE_APP_INSTANCE" */
+	bool ready_message;      /* PM2's wait_ready: the app says process.send('ready') */
+	bool shutdown_with_message; /* "shutdown" over the IPC channel instead of the signal */
 
 	/* Resolved. */
 	bool resolved;

@@ -17,7 +17,10 @@
 #include "instance.h"
 #include "jsonrpc.h"
 #include "log.h"
+#include "notify.h"
+#include "shim.h"
 #include "proc.h"
+#include "reload.h"
 #include "server.h"
 #include "version.h"
 #include "waiter.h"
@@ -133,6 +136,8 @@ static bool all_stopped(struct pmc_daemon *d)
 {
 	struct pmc_instance *inst;
 
+	if (d->reloads)
+		return false; /* replacements still winding down */
 	for (inst = d->registry.instances; inst; inst = inst->next)
 		if (!pmc_instance_stopped(inst))
 			return false;
@@ -166,6 +171,8 @@ static void finish(struct pmc_daemon *d)
 	}
 	pmc_server_close(d->server);
 	unlink(d->paths.sock);
+	pmc_notify_close(d->notify);
+	d->notify = NULL;
 	for (i = 0; i < sizeof d->signals / sizeof d->signals[0]; i++)
 		close_handle((uv_handle_t *)&d->signals[i]);
 	close_handle((uv_handle_t *)&d->settle_timer);
@@ -177,6 +184,7 @@ static void finish(struct pmc_daemon *d)
 		pmc_app_def_free(&app->def);
 		free(app);
 	}
+	pmc_listeners_close(&d->listeners);
 	pmc_log_info("pmcd stopped");
 }
 
@@ -185,6 +193,7 @@ static void on_settle(uv_timer_t *timer)
 	struct pmc_daemon *d = timer->data;
 
 	pmc_waiter_check_all(d);
+	pmc_reload_check_all(d);
 	if (d->stopping && !d->finished && all_stopped(d))
 		finish(d);
 }
@@ -209,6 +218,7 @@ void pmc_daemon_shutdown(struct pmc_daemon *d, bool forget_desired)
 			pmc_apps_save(d, app);
 		}
 	}
+	pmc_reload_abort_all(d);
 	for (inst = d->registry.instances; inst; inst = inst->next)
 		pmc_instance_handle(inst, PMC_SUP_STOP);
 	pmc_daemon_poke(d);
@@ -277,6 +287,33 @@ static const char *current_username(void)
 	return pw ? xstrdup(pw->pw_name) : xasprintf("%u", (unsigned)getuid());
 }
 
+static void on_notify_ready(int pid, void *data)
+{
+	pmc_instance_notify_ready(data, pid);
+}
+
+/* Readiness and shared sockets are best effort: a daemon without them still supervises. */
+static void start_cluster_support(struct pmc_daemon *d)
+{
+	char *dir = xasprintf("%s/node", d->paths.home);
+	char *cause = NULL;
+
+	d->shim_path = pmc_shim_install(dir, &cause);
+	if (!d->shim_path) {
+		pmc_log_warn("Node apps will run without the cluster shim: %s", cause);
+		free(cause);
+		cause = NULL;
+	}
+	free(dir);
+	d->notify_path = xasprintf("%s/notify.sock", d->paths.home);
+	if (pmc_notify_open(d->loop, d->notify_path, on_notify_ready, d, &d->notify, &cause) < 0) {
+		pmc_log_warn("apps cannot report READY=1: %s", cause);
+		free(cause);
+		free(d->notify_path);
+		d->notify_path = NULL;
+	}
+}
+
 static int daemon_setup(struct pmc_daemon *d, struct options *opt, char **cause)
 {
 	int err;
@@ -297,6 +334,7 @@ static int daemon_setup(struct pmc_daemon *d, struct options *opt, char **cause)
 	if ((err = pmc_server_start(d, d->paths.sock, &d->server, cause)) < 0)
 		return err;
 	watch_signals(d);
+	start_cluster_support(d);
 	return pmc_apps_load(d, cause);
 }
 
@@ -335,6 +373,8 @@ out:
 		d->stopping = true;
 		if (d->server)
 			pmc_server_close(d->server);
+		pmc_notify_close(d->notify);
+		pmc_listeners_close(&d->listeners);
 		uv_walk(d->loop, close_walked, NULL);
 		uv_run(d->loop, UV_RUN_DEFAULT);
 	}
@@ -347,5 +387,7 @@ out:
 		close(d->lock_fd);
 	pmc_paths_free(&d->paths);
 	free((char *)d->username);
+	free(d->shim_path);
+	free(d->notify_path);
 	return status;
 }

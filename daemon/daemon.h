@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include <uv.h>
 
+#include "listener.h"
 #include "paths.h"
 #include "registry.h"
 #include "store.h"
@@ -29,6 +30,11 @@ struct pmc_daemon {
 	bool exit_when_settled;     /* leave the loop once every app is stopped */
 	const char *username;
 	struct pmc_call *kill_call; /* answered once shutdown has stopped every app */
+	struct pmc_listeners listeners; /* sockets bound for cluster apps */
+	struct pmc_notify *notify;  /* NOTIFY_SOCKET for READY=1 */
+	char *notify_path;
+	char *shim_path;            /* the Node preload script, written into the home */
+	struct pmc_reload *reloads; /* rolling reloads in progress */
 	bool finished;
 };
 

@@ -5,6 +5,9 @@
 
 #include "registry.h"
 
+/* Sockets and the IPC channel one instance may be given (fds 3..). */
+#define PMC_INSTANCE_MAX_FDS 32
+
 /* A new instance of app with the given id and index, status stopped (caller links it). */
 struct pmc_instance *pmc_instance_new(struct pmc_daemon *d, struct pmc_app *app, int pm_id,
 				      int index);
@@ -21,6 +24,9 @@ void pmc_instance_persist(struct pmc_instance *inst);
 bool pmc_instance_settled(const struct pmc_instance *inst);
 /* True when no process runs and none is being started. */
 bool pmc_instance_stopped(const struct pmc_instance *inst);
+
+/* READY=1 arrived on NOTIFY_SOCKET from pid. */
+void pmc_instance_notify_ready(struct pmc_daemon *d, int pid);
 
 /* Refresh cpu_percent and return RSS bytes (0 when not running). */
 int64_t pmc_instance_sample(struct pmc_instance *inst, int64_t now_ms);

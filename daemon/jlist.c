@@ -64,7 +64,7 @@ static void add_policy(cJSON *env, const struct pmc_app_def *def)
 	for (i = 0; i < p->n_stop_exit_codes; i++)
 		cJSON_AddItemToArray(codes, cJSON_CreateNumber(p->stop_exit_codes[i]));
 	cJSON_AddItemToObject(env, "stop_exit_codes", codes);
-	cJSON_AddBoolToObject(env, "wait_ready", p->wait_ready);
+	cJSON_AddBoolToObject(env, "wait_ready", def->ready_message);
 	cJSON_AddNumberToObject(env, "listen_timeout", (double)p->listen_timeout);
 }
 
@@ -91,7 +91,13 @@ cJSON *pmc_instance_to_json(struct pmc_instance *inst)
 	cJSON_AddNumberToObject(env, "unstable_restarts", sup->unstable_restarts);
 	cJSON_AddNumberToObject(env, "pm_uptime", (double)sup->started_at);
 	cJSON_AddNumberToObject(env, "created_at", (double)sup->created_at);
-	cJSON_AddStringToObject(env, "exec_mode", "fork_mode");
+	cJSON_AddStringToObject(env, "exec_mode", def->cluster ? "cluster_mode" : "fork_mode");
+	if (def->listen && def->listen[0])
+		cJSON_AddItemToObject(env, "listen", strv_to_json(def->listen));
+	cJSON_AddStringToObject(env, "instance_var", def->instance_var ? def->instance_var : "NODE_APP_INSTANCE");
+	cJSON_AddBoolToObject(env, "shutdown_with_message", def->shutdown_with_message);
+	if (def->port)
+		cJSON_AddNumberToObject(env, "port", def->port);
 	cJSON_AddNumberToObject(env, "instances", def->instances);
 	add_string_or_null(env, "pm_exec_path", def->exec_path ? def->exec_path : def->script);
 	cJSON_AddStringToObject(env, "pm_cwd", def->cwd);

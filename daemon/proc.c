@@ -28,6 +28,8 @@
 #define GIVE_UP_MS   5000      /* after SIGKILL, how long a group may take to empty */
 #define DRAIN_MAX    (4 << 20) /* bytes one synchronous drain may take from a pipe */
 
+#define PMC_PROC_MAX_EXTRA_FDS 32
+
 struct stream {
 	uv_pipe_t pipe;
 	char *path;  /* log file; NULL = discard */
@@ -514,8 +516,9 @@ static void become_subreaper(void)
 static int spawn(struct pmc_proc *proc, const struct pmc_proc_spec *spec, char **cause)
 {
 	uv_process_options_t opts = { 0 };
-	uv_stdio_container_t stdio[3];
+	uv_stdio_container_t stdio[3 + PMC_PROC_MAX_EXTRA_FDS];
 	struct stat st;
+	size_t i;
 	char *file;
 	int err;
 
@@ -541,7 +544,17 @@ static int spawn(struct pmc_proc *proc, const struct pmc_proc_spec *spec, char *
 	opts.env = (char **)spec->envp;
 	opts.cwd = spec->cwd;
 	opts.flags = UV_PROCESS_DETACHED; /* setsid: own session, pgid == pid */
-	opts.stdio_count = 3;
+	if (spec->n_extra_fds > PMC_PROC_MAX_EXTRA_FDS) {
+		*cause = xasprintf("too many sockets to pass (%zu, at most %d)", spec->n_extra_fds,
+				   PMC_PROC_MAX_EXTRA_FDS);
+		free(file);
+		return -E2BIG;
+	}
+	for (i = 0; i < spec->n_extra_fds; i++) {
+		stdio[3 + i].flags = UV_INHERIT_FD;
+		stdio[3 + i].data.fd = spec->extra_fds[i];
+	}
+	opts.stdio_count = 3 + (int)spec->n_extra_fds;
 	opts.stdio = stdio;
 	become_subreaper();
 	proc->handles++; /* uv_spawn initialises the handle even when it fails */

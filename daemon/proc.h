@@ -19,6 +19,8 @@ struct pmc_proc_spec {
 	const char *cwd;
 	const char *out_path; /* NULL: stdout discarded */
 	const char *err_path; /* NULL: stderr discarded */
+	const int *extra_fds; /* given to the child as fds 3, 4, … (listen sockets, IPC) */
+	size_t n_extra_fds;
 };
 
 /* Called once, after the leader was reaped and no member of its group is left. */

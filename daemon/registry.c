@@ -63,7 +63,7 @@ void pmc_registry_instance_link(struct pmc_registry *reg, struct pmc_instance *i
 	*pos = inst;
 }
 
-static void instance_unlink(struct pmc_registry *reg, struct pmc_instance *inst)
+void pmc_registry_instance_unlink(struct pmc_registry *reg, struct pmc_instance *inst)
 {
 	struct pmc_instance **pos;
 
@@ -82,7 +82,7 @@ void pmc_registry_app_unlink(struct pmc_registry *reg, struct pmc_app *app)
 	size_t i;
 
 	for (i = 0; i < app->n_instances; i++)
-		instance_unlink(reg, app->instances[i]);
+		pmc_registry_instance_unlink(reg, app->instances[i]);
 	for (pos = &reg->apps; *pos; pos = &(*pos)->next) {
 		if (*pos == app) {
 			*pos = app->next;

@@ -14,6 +14,7 @@
 
 struct pmc_daemon;
 struct pmc_proc;
+struct pmc_channel;
 struct pmc_instance;
 
 struct pmc_app {
@@ -23,6 +24,7 @@ struct pmc_app {
 	struct pmc_instance **instances; /* ordered by index */
 	size_t n_instances;
 	bool deleting;
+	bool reloading;                  /* a rolling reload owns its instances */
 	struct pmc_app *next;            /* insertion order */
 };
 
@@ -37,6 +39,11 @@ struct pmc_instance {
 	int last_pid;               /* pid of the latest run, for history rows */
 	uint64_t pid_start;
 	uv_timer_t timer;           /* the supervisor's one timer */
+	struct pmc_channel *channel; /* Node IPC channel of the current process, or NULL */
+	bool ready_by_timeout;      /* launching ended by listen_timeout, not by a signal */
+	bool shadow;                /* a reload's replacement, not yet in the registry */
+	struct pmc_sup_policy shadow_policy; /* a replacement does not restart on its own */
+	int exits;                  /* processes of this instance that ended (reload watches it) */
 	/* CPU sampling for ls: previous reading. */
 	uint64_t cpu_ticks;
 	int64_t cpu_sampled_ms;
@@ -56,6 +63,8 @@ int pmc_registry_next_id(struct pmc_registry *reg);
 /* Append an app (takes ownership) and link its instances in pm_id order. */
 void pmc_registry_app_add(struct pmc_registry *reg, struct pmc_app *app);
 void pmc_registry_instance_link(struct pmc_registry *reg, struct pmc_instance *inst);
+/* Unlink one instance from the pm_id list (the app's array is the caller's). */
+void pmc_registry_instance_unlink(struct pmc_registry *reg, struct pmc_instance *inst);
 /* Unlink an app and its instances (they must have no process); the caller frees. */
 void pmc_registry_app_unlink(struct pmc_registry *reg, struct pmc_app *app);
 size_t pmc_registry_app_count(struct pmc_registry *reg);

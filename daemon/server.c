@@ -129,6 +129,11 @@ void pmc_call_reply(struct pmc_call *call, cJSON *result)
 	call_free(call);
 }
 
+void pmc_call_notify(struct pmc_call *call, const char *method, const cJSON *params)
+{
+	client_send(call->client, pmc_rpc_encode_notification(method, params));
+}
+
 void pmc_call_error(struct pmc_call *call, int code, const char *message, cJSON *data)
 {
 	client_send(call->client, pmc_rpc_encode_error(call->id, code, message, data));

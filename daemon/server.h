@@ -28,6 +28,8 @@ void pmc_server_close(struct pmc_server *server);
 
 /* Reply with a result (takes ownership of result) and free the call. */
 void pmc_call_reply(struct pmc_call *call, cJSON *result);
+/* Send a notification on the call's connection (a stream); params borrowed. */
+void pmc_call_notify(struct pmc_call *call, const char *method, const cJSON *params);
 /* Reply with an error (takes ownership of data, may be NULL) and free the call. */
 void pmc_call_error(struct pmc_call *call, int code, const char *message, cJSON *data);
 

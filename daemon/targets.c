@@ -118,8 +118,10 @@ void pmc_method_targets_act(struct pmc_daemon *d, struct pmc_call *call, const c
 		return;
 	}
 	for (i = 0; i < n; i++) {
-		if (insts[i]->app->deleting) {
-			cause = xasprintf("app %s is being deleted", insts[i]->app->def.name);
+		if (insts[i]->app->deleting || insts[i]->app->reloading) {
+			cause = xasprintf("app %s is being %s: try again when it is done",
+					  insts[i]->app->def.name,
+					  insts[i]->app->deleting ? "deleted" : "reloaded or scaled");
 			pmc_call_error(call, PMC_RPC_CONFLICT, cause, NULL);
 			free(cause);
 			free(insts);

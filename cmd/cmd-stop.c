@@ -1,1 +1,19 @@
-/* placeholder */ typedef int pmc_placeholder_t;
+/* SPDX-License-Identifier: MIT */
+/* `pmc stop TARGET...`: stop the target instances, then the ls table. */
+#include "cli.h"
+
+static int run_stop(struct pmc_cli *cli, const struct pmc_args *args)
+{
+	return pmc_cli_run_targets(cli, args, "stop", "Stopping");
+}
+
+const struct pmc_cli_command pmc_cmd_stop = {
+	.name = "stop",
+	.min_args = 1,
+	.max_args = -1,
+	.usage = "TARGET... [--json]",
+	.summary = "Stop apps: the stop signal, then SIGKILL after the kill timeout",
+	.details = "TARGET is an app name, a pm_id or 'all'; several may be given. Returns once every\n"
+		   "target instance is stopped. With --json, prints the listing as JSON instead of the table.",
+	.run = run_stop,
+};

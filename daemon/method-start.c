@@ -162,6 +162,11 @@ static void method_start(struct pmc_daemon *d, struct pmc_call *call, const cJSO
 		code = PMC_RPC_SPAWN_FAILED;
 		goto fail;
 	}
+	if (!cJSON_GetObjectItemCaseSensitive(app_json, "name") && def.exec_path) {
+		/* "my app.sh" is a file, not a command: name it after the file. */
+		free(def.name);
+		def.name = pmc_app_default_name(def.exec_path);
+	}
 	app = pmc_registry_app_find(&d->registry, def.name);
 	if (app && !same_script(&app->def, &def)) {
 		cause = xasprintf("name %s is taken by another script (%s): choose another --name",

@@ -1,0 +1,123 @@
+# SPDX-License-Identifier: MIT
+# bash completion for pmc(1): commands, aliases, flags, app names and files.
+
+_pmc_commands='start stop restart delete del reset ls list status ps l jlist
+describe show info desc history logs ping kill help version'
+_pmc_global_flags='--no-color --json -h --help -v -V --version'
+
+# The flags of one command (by name or alias), global ones aside.
+_pmc_command_flags()
+{
+	case $1 in
+	start)
+		echo '-n --name --cwd --env --interpreter --interpreter-args
+		--node-args --no-autorestart --min-uptime --max-restarts
+		--restart-delay --exp-backoff-restart-delay -k --kill-timeout
+		--stop-exit-codes -f --force --json' ;;
+	stop | restart | delete | del | reset | ls | list | status | ps | l | \
+		describe | show | info | desc)
+		echo '--json' ;;
+	history) echo '--limit --json' ;;
+	logs) echo '--lines --nostream --out --err --raw' ;;
+	help) echo '--commands' ;;
+	esac
+}
+
+# App names from `pmc jlist`, only when a daemon already runs: jlist would
+# start one otherwise. The socket must exist and the pid in pmcd.lock, when
+# there is one, must be alive (a daemon killed with SIGKILL leaves both files).
+_pmc_apps()
+{
+	local home=${PMC_HOME:-$HOME/.pmc} pid=
+	[[ -S $home/rpc.sock && -f $home/pmcd.lock ]] || return 0
+	read -r pid 2>/dev/null <"$home/pmcd.lock"
+	if [[ $pid =~ ^[0-9]+$ ]]; then
+		kill -0 "$pid" 2>/dev/null || return 0
+	fi
+	command pmc jlist 2>/dev/null |
+		grep -oE '"name"[[:space:]]*:[[:space:]]*"[A-Za-z0-9._-]+"' |
+		sed -E 's/.*"([^"]*)"$/\1/' | sort -u
+}
+
+# COMPREPLY = the words of $1 that start with $2.
+_pmc_reply()
+{
+	mapfile -t COMPREPLY < <(compgen -W "$1" -- "$2")
+}
+
+# COMPREPLY = files (-f) or directories (-d) that start with $2.
+_pmc_files()
+{
+	compopt -o filenames 2>/dev/null
+	mapfile -t COMPREPLY < <(compgen "$1" -- "$2")
+}
+
+_pmc()
+{
+	local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD - 1]}
+	local cmd='' word i dashdash=''
+	COMPREPLY=()
+
+	for ((i = 1; i < COMP_CWORD; i++)); do
+		word=${COMP_WORDS[i]}
+		if [[ $word == -- ]]; then
+			dashdash=1
+			break
+		fi
+		if [[ -z $cmd && $word != -* ]]; then
+			cmd=$word
+		fi
+	done
+
+	# Script arguments: anything, files are the best guess.
+	if [[ -n $dashdash ]]; then
+		_pmc_files -f "$cur"
+		return 0
+	fi
+
+	if [[ -z $cmd ]]; then
+		if [[ $cur == -* ]]; then
+			_pmc_reply "$_pmc_global_flags" "$cur"
+		else
+			_pmc_reply "$_pmc_commands" "$cur"
+		fi
+		return 0
+	fi
+
+	# Values of flags that take one.
+	case $cmd:$prev in
+	start:--cwd)
+		_pmc_files -d "$cur"
+		return 0 ;;
+	start:--interpreter)
+		_pmc_reply "none $(compgen -c -- "$cur" | sort -u)" "$cur"
+		return 0 ;;
+	start:-n | start:--name | start:--env | start:--interpreter-args | \
+	start:--node-args | start:--min-uptime | start:--max-restarts | \
+	start:--restart-delay | start:--exp-backoff-restart-delay | start:-k | \
+	start:--kill-timeout | start:--stop-exit-codes | history:--limit | \
+	logs:--lines)
+		return 0 ;;
+	esac
+
+	if [[ $cur == -* ]]; then
+		_pmc_reply "$(_pmc_command_flags "$cmd") --no-color -h --help" "$cur"
+		return 0
+	fi
+
+	case $cmd in
+	start)
+		_pmc_reply "$(_pmc_apps)" "$cur"
+		local apps=("${COMPREPLY[@]}")
+		_pmc_files -f "$cur"
+		COMPREPLY+=("${apps[@]}") ;;
+	stop | restart | delete | del | reset | describe | show | info | desc | \
+		logs | history)
+		_pmc_reply "$(_pmc_apps) all" "$cur" ;;
+	help)
+		_pmc_reply "$_pmc_commands" "$cur" ;;
+	esac
+	return 0
+}
+
+complete -F _pmc pmc

@@ -1,0 +1,108 @@
+# SPDX-License-Identifier: MIT
+# fish completion for pmc(1): commands, aliases, flags, app names and files.
+
+set -l pmc_commands start stop restart delete del reset ls list status ps l jlist describe show info desc history logs ping kill help version
+set -l pmc_target_commands stop restart delete del reset describe show info desc history logs
+
+# App names from `pmc jlist`, only when a daemon already runs: jlist would
+# start one otherwise. The socket must exist and the pid in pmcd.lock, when
+# there is one, must be alive (a daemon killed with SIGKILL leaves both files).
+function __pmc_apps
+    set -l home $HOME/.pmc
+    set -q PMC_HOME; and set home $PMC_HOME
+    test -S $home/rpc.sock; and test -f $home/pmcd.lock; or return 0
+    read -l pid 2>/dev/null <$home/pmcd.lock
+    if string match -qr '^[0-9]+$' -- "$pid"
+        kill -0 $pid 2>/dev/null; or return 0
+    end
+    command pmc jlist 2>/dev/null \
+        | string match -ar '"name"\s*:\s*"[A-Za-z0-9._-]+"' \
+        | string replace -r '.*"([^"]*)"$' '$1' | sort -u
+end
+
+# The command word (the first word that is not a flag), if typed yet.
+function __pmc_command
+    for w in (commandline -opc)[2..-1]
+        string match -q -- '-*' $w; and continue
+        echo $w
+        return 0
+    end
+    return 1
+end
+
+# True while the command word has not been typed yet.
+function __pmc_needs_command
+    not __pmc_command >/dev/null
+end
+
+# True when the command word is one of the arguments.
+function __pmc_using
+    set -l cmd (__pmc_command); or return 1
+    contains -- $cmd $argv
+end
+
+complete -c pmc -f
+
+# Global options.
+complete -c pmc -n __pmc_needs_command -l no-color -d 'Do not use colours'
+complete -c pmc -n __pmc_needs_command -l json -d 'Print JSON instead of a table'
+complete -c pmc -s h -l help -d 'Print help'
+complete -c pmc -n __pmc_needs_command -s v -s V -l version -d 'Print the version'
+
+# Commands and aliases.
+complete -c pmc -n __pmc_needs_command -a start -d 'Start an app, or restart an existing one'
+complete -c pmc -n __pmc_needs_command -a stop -d 'Stop apps'
+complete -c pmc -n __pmc_needs_command -a restart -d 'Restart apps'
+complete -c pmc -n __pmc_needs_command -a 'delete del' -d 'Stop apps and forget them'
+complete -c pmc -n __pmc_needs_command -a reset -d 'Reset restart counters'
+complete -c pmc -n __pmc_needs_command -a 'ls list status ps l' -d 'List apps in a table'
+complete -c pmc -n __pmc_needs_command -a jlist -d 'List apps as JSON'
+complete -c pmc -n __pmc_needs_command -a 'describe show info desc' -d 'Show the details of an app'
+complete -c pmc -n __pmc_needs_command -a history -d 'Show the restart history'
+complete -c pmc -n __pmc_needs_command -a logs -d 'Print and follow app logs'
+complete -c pmc -n __pmc_needs_command -a ping -d 'Start the daemon if needed and check it answers'
+complete -c pmc -n __pmc_needs_command -a kill -d 'Stop every app and the daemon'
+complete -c pmc -n __pmc_needs_command -a help -d 'Print help for a command'
+complete -c pmc -n __pmc_needs_command -a version -d 'Print the version'
+
+# Flags every command takes.
+complete -c pmc -n "not __pmc_needs_command" -l no-color -d 'Do not use colours'
+
+# start
+set -l s "__pmc_using start"
+complete -c pmc -n $s -F -a '(__pmc_apps)' -d 'Script, or app to restart'
+complete -c pmc -n $s -s n -l name -x -d 'Name of the app'
+complete -c pmc -n $s -l cwd -x -a '(__fish_complete_directories)' -d 'Working directory of the app'
+complete -c pmc -n $s -l env -x -d 'Environment variable KEY=VALUE'
+complete -c pmc -n $s -l interpreter -x -a 'none node python3 bash sh ruby' -d 'Program that runs the script'
+complete -c pmc -n $s -l interpreter-args -x -d 'Interpreter arguments'
+complete -c pmc -n $s -l node-args -x -d 'Interpreter arguments'
+complete -c pmc -n $s -l no-autorestart -d 'Do not restart the app when it exits'
+complete -c pmc -n $s -l min-uptime -x -d 'Duration: a shorter run is unstable'
+complete -c pmc -n $s -l max-restarts -x -d 'Unstable restarts in a row before errored'
+complete -c pmc -n $s -l restart-delay -x -d 'Duration before a restart'
+complete -c pmc -n $s -l exp-backoff-restart-delay -x -d 'First restart delay, then x1.5 up to 15s'
+complete -c pmc -n $s -s k -l kill-timeout -x -d 'Duration from the stop signal to SIGKILL'
+complete -c pmc -n $s -l stop-exit-codes -x -d 'Exit codes that are not restarted'
+complete -c pmc -n $s -s f -l force -d 'Start another copy of a running app'
+complete -c pmc -n $s -l json -d 'Print JSON instead of a table'
+
+# Commands that take targets.
+complete -c pmc -n "__pmc_using $pmc_target_commands" -a '(__pmc_apps) all' -d App
+complete -c pmc -n "__pmc_using stop restart delete del reset ls list status ps l describe show info desc history" -l json -d 'Print JSON instead of a table'
+
+# history
+complete -c pmc -n "__pmc_using history" -l limit -x -d 'Number of newest events (default 50)'
+
+# logs
+set -l g "__pmc_using logs"
+complete -c pmc -n $g -l lines -x -d 'Lines from the end of each file (default 15)'
+complete -c pmc -n $g -l nostream -d 'Print the last lines and exit'
+complete -c pmc -n $g -l out -d 'Only standard output logs'
+complete -c pmc -n $g -l err -d 'Only standard error logs'
+complete -c pmc -n $g -l raw -d 'Do not prefix lines with id and name'
+
+# help
+set -l h "__pmc_using help"
+complete -c pmc -n $h -l commands -d 'Print every command and alias name'
+complete -c pmc -n $h -a "$pmc_commands" -d Command

@@ -307,9 +307,16 @@ static const struct {
 	{ "{\"env\":{\"A\":{}}}", "env.A must be a string" },
 	{ "{\"env_inherit\":{\"B\":[1]}}", "env_inherit.B must be a string" },
 	{ "{\"env_inherit\":\"x\"}", "env_inherit must be an object of strings" },
-	{ "{\"instances\":0}", "instances must be an integer >= 1" },
-	{ "{\"instances\":1.5}", "instances must be an integer >= 1" },
-	{ "{\"instances\":\"4\"}", "instances must be an integer >= 1" },
+	{ "{\"instances\":1.5}", "instances must be a whole number of at most 4096" },
+	{ "{\"instances\":\"four\"}", "instances must be a number, max, 0 or -N" },
+	{ "{\"instances\":true}", "instances must be a number, max, 0 or -N" },
+	{ "{\"exec_mode\":\"turbo\"}", "exec_mode must be fork or cluster" },
+	{ "{\"port\":70000}", "port must be a TCP port (1-65535)" },
+	{ "{\"port\":\"80\"}", "port must be an integer >= 0" },
+	{ "{\"listen\":[\"tcp://nohost\"]}",
+	  "invalid listen address 'tcp://nohost': use PORT, tcp://HOST:PORT, tcp://[V6]:PORT or unix:/PATH" },
+	{ "{\"instance_var\":\"A B\"}", "instance_var must be an environment variable name" },
+	{ "{\"shutdown_with_message\":1}", "shutdown_with_message must be true or false" },
 	{ "{\"merge_logs\":\"yes\"}", "merge_logs must be true or false" },
 	{ "{\"out_file\":1}", "out_file must be a string" },
 	{ "{\"out\":true}", "out must be a string" },
@@ -750,6 +757,86 @@ static int key_count(char **envp, const char *key)
 	return n;
 }
 
+static char *env_value(char **envp, const char *key)
+{
+	size_t klen = strlen(key);
+
+	for (; *envp; envp++)
+		if (strncmp(*envp, key, klen) == 0 && (*envp)[klen] == '=')
+			return *envp + klen + 1;
+	return NULL;
+}
+
+/* -i max/0/-N, exec_mode, listen canonical forms, port, instance_var. */
+static void test_cluster_fields(void **state)
+{
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	struct pmc_app_def def;
+	char *cause = NULL;
+	char **envp;
+	cJSON *json, *back;
+	struct {
+		const char *instances;
+		long want;
+	} counts[] = {
+		{ "\"max\"", cpus }, { "0", cpus }, { "-1", cpus > 1 ? cpus - 1 : 1 },
+		{ "-100", 1 }, { "3", 3 }, { "\"2\"", 2 },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof counts / sizeof counts[0]; i++) {
+		char *text = xasprintf("{\"script\":\"a.js\",\"cwd\":\"/srv\",\"instances\":%s}",
+				       counts[i].instances);
+		json = parse(text);
+		assert_int_equal(pmc_app_def_from_json(json, &def, &cause), 0);
+		assert_int_equal(def.instances, counts[i].want);
+		assert_false(def.cluster); /* instances alone do not choose the mode */
+		pmc_app_def_free(&def);
+		cJSON_Delete(json);
+		free(text);
+	}
+
+	json = parse("{\"script\":\"a.js\",\"cwd\":\"/srv\",\"port\":3000,"
+		     "\"listen\":[\"8080\",\"tcp://localhost:81\",\"tcp://[::1]:82\",\"unix:s.sock\","
+		     "\":3000\"],\"instance_var\":\"WORKER\",\"wait_ready\":true}");
+	assert_int_equal(pmc_app_def_from_json(json, &def, &cause), 0);
+	assert_true(def.cluster); /* sockets to share mean cluster mode */
+	assert_true(def.ready_message);
+	assert_true(def.policy.wait_ready);
+	assert_string_equal(def.listen[0], "tcp://0.0.0.0:8080");
+	assert_string_equal(def.listen[1], "tcp://127.0.0.1:81");
+	assert_string_equal(def.listen[2], "tcp://[::1]:82");
+	assert_string_equal(def.listen[3], "unix:/srv/s.sock");
+	assert_string_equal(def.listen[4], "tcp://0.0.0.0:3000");
+	assert_null(def.listen[5]); /* --port's address is not added twice */
+	envp = pmc_app_envp(&def, 7, 2);
+	assert_string_equal(env_value(envp, "PORT"), "3000");
+	assert_string_equal(env_value(envp, "WORKER"), "2");
+	assert_null(env_value(envp, "NODE_APP_INSTANCE"));
+	pmc_strv_free(envp);
+	back = pmc_app_def_to_json(&def);
+	pmc_app_def_free(&def);
+	assert_int_equal(pmc_app_def_from_json(back, &def, &cause), 0);
+	assert_true(def.cluster);
+	assert_true(def.ready_message);
+	assert_string_equal(def.listen[3], "unix:/srv/s.sock");
+	assert_null(def.listen[5]);
+	assert_int_equal(def.port, 3000);
+	pmc_app_def_free(&def);
+	cJSON_Delete(back);
+	cJSON_Delete(json);
+
+	/* Cluster mode without sockets: readiness is still awaited (listen_timeout). */
+	json = parse("{\"script\":\"a.py\",\"cwd\":\"/srv\",\"exec_mode\":\"cluster_mode\"}");
+	assert_int_equal(pmc_app_def_from_json(json, &def, &cause), 0);
+	assert_true(def.cluster);
+	assert_false(def.ready_message);
+	assert_true(def.policy.wait_ready);
+	assert_string_equal(def.instance_var, "NODE_APP_INSTANCE");
+	pmc_app_def_free(&def);
+	cJSON_Delete(json);
+}
+
 static void test_envp(void **state)
 {
 	cJSON *json = parse("{\"script\":\"app.js\",\"cwd\":\"/srv\",\"name\":\"api\","
@@ -880,6 +967,7 @@ int main(void)
 		cmocka_unit_test(test_resolve_errors),
 		cmocka_unit_test(test_resolve_interpreter_override),
 		cmocka_unit_test(test_resolve_command_and_path),
+		cmocka_unit_test(test_cluster_fields),
 		cmocka_unit_test(test_envp),
 		cmocka_unit_test(test_log_paths),
 	};

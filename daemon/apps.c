@@ -105,6 +105,7 @@ void pmc_apps_destroy(struct pmc_daemon *d, struct pmc_app *app)
 		pmc_log_warn("cannot delete app %s from the store: %s", app->def.name,
 			     pmc_store_errmsg(d->store));
 	pmc_store_event_add(d->store, &ev);
+	pmc_listeners_release_app(&d->listeners, app->def.name);
 	pmc_log_info("app [%s] deleted", app->def.name);
 	pmc_registry_app_unlink(&d->registry, app);
 	app_free(app);

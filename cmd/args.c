@@ -228,6 +228,21 @@ static int set_duration(struct parser *p, const struct pmc_flag *f, const char *
 	return 0;
 }
 
+/* A string value: not empty, and as the flag's check wants it. */
+static int check_string(struct parser *p, const struct pmc_flag *f, const char *value)
+{
+	char *why = NULL;
+	int err;
+
+	if (!*value)
+		return fail(p, xasprintf("--%s: the value is empty", f->name));
+	if (!f->check || f->check(value, &why) == 0)
+		return 0;
+	err = fail(p, xasprintf("--%s: %s", f->name, why ? why : "invalid value"));
+	free(why);
+	return err;
+}
+
 static int set_value(struct parser *p, const struct pmc_flag *f, const char *value)
 {
 	const char **str;
@@ -236,11 +251,14 @@ static int set_value(struct parser *p, const struct pmc_flag *f, const char *val
 	switch (f->kind) {
 	case PMC_FLAG_STRING:
 		str = FIELD(p->args, f, const char *);
-		if (once(p, f, *str != NULL) < 0)
+		if (once(p, f, *str != NULL) < 0 || check_string(p, f, value) < 0)
 			return -EINVAL;
-		if (!*value)
-			return fail(p, xasprintf("--%s: the value is empty", f->name));
 		*str = value;
+		return 0;
+	case PMC_FLAG_STRINGS:
+		if (check_string(p, f, value) < 0)
+			return -EINVAL;
+		strv_push(FIELD(p->args, f, struct pmc_strv), value);
 		return 0;
 	case PMC_FLAG_INT:
 		return set_int(p, f, value);
@@ -409,6 +427,7 @@ void pmc_args_free(struct pmc_args *args)
 	free(args->pos.items);
 	free(args->script_args.items);
 	free(args->env.items);
+	free(args->listen.items);
 	free(args->stop_exit_codes.items);
 	memset(args, 0, sizeof *args);
 }

@@ -15,6 +15,7 @@ enum pmc_flag_kind {
 	PMC_FLAG_INT,      /* struct pmc_opt_int within [min, max]: --lines 20 */
 	PMC_FLAG_DURATION, /* struct pmc_opt_int in ms: --kill-timeout 2s */
 	PMC_FLAG_KEYVAL,   /* struct pmc_strv of "K=V", repeatable: --env A=1 --env B=2 */
+	PMC_FLAG_STRINGS,  /* struct pmc_strv, repeatable: --listen 3000 --listen unix:/s */
 	PMC_FLAG_CODES,    /* struct pmc_intv of exit codes, repeatable, comma lists, variadic */
 };
 
@@ -27,6 +28,12 @@ struct pmc_flag {
 	int64_t min, max; /* PMC_FLAG_INT only */
 	const char *value_name; /* shown in help: "NAME", "DUR" */
 	const char *help;
+	/*
+	 * PMC_FLAG_STRING and PMC_FLAG_STRINGS: NULL, or a check of each value that
+	 * returns 0, or -EINVAL with *why set (caller frees), e.g. "invalid count 'x'";
+	 * the parser shows it as "--FLAG: <why>".
+	 */
+	int (*check)(const char *value, char **why);
 };
 
 struct pmc_opt_bool {
@@ -76,6 +83,17 @@ struct pmc_args {
 	struct pmc_opt_int kill_timeout;
 	struct pmc_intv stop_exit_codes;
 	bool force;
+	const char *instances;  /* "4", "max", "0", "-1": checked, sent as a number or "max" */
+	const char *exec_mode;  /* "fork" or "cluster" */
+	struct pmc_strv listen; /* addresses, checked */
+	struct pmc_opt_int port;
+	const char *instance_var;
+	bool wait_ready;
+	struct pmc_opt_int listen_timeout;
+	bool shutdown_with_message;
+
+	/* reload */
+	struct pmc_opt_int parallel;
 
 	/* logs */
 	struct pmc_opt_int lines;

@@ -21,9 +21,10 @@
 
 /* Sorted by name. */
 static const struct pmc_cli_command *const commands[] = {
-	&pmc_cmd_delete, &pmc_cmd_describe, &pmc_cmd_help,  &pmc_cmd_history, &pmc_cmd_jlist,
-	&pmc_cmd_kill,	 &pmc_cmd_logs,	    &pmc_cmd_ls,    &pmc_cmd_ping,    &pmc_cmd_reset,
-	&pmc_cmd_restart, &pmc_cmd_start,   &pmc_cmd_stop,  &pmc_cmd_version,
+	&pmc_cmd_delete, &pmc_cmd_describe, &pmc_cmd_help,   &pmc_cmd_history, &pmc_cmd_jlist,
+	&pmc_cmd_kill,	 &pmc_cmd_logs,	    &pmc_cmd_ls,     &pmc_cmd_ping,    &pmc_cmd_reload,
+	&pmc_cmd_reset,	 &pmc_cmd_restart,  &pmc_cmd_scale,  &pmc_cmd_start,   &pmc_cmd_stop,
+	&pmc_cmd_version,
 };
 
 #define N_COMMANDS (sizeof commands / sizeof commands[0])
@@ -138,7 +139,10 @@ int pmc_cli_parse(int argc, char **argv, struct pmc_args *args,
 		return err;
 	if (args->help || args->version)
 		return 0;
-	return check_arity(*cmd, args, cause);
+	err = check_arity(*cmd, args, cause);
+	if (err == 0 && (*cmd)->check)
+		err = (*cmd)->check(args, cause);
+	return err;
 }
 
 void pmc_cli_error(const char *fmt, ...)
@@ -187,16 +191,29 @@ static void disconnect(struct pmc_cli *cli)
 	cli->connected = false;
 }
 
-/* A call on the open connection; quiet leaves errors unprinted. */
+/* What a call hands back besides its result. */
+struct call_extra {
+	pmc_client_notify_fn notify;
+	void *data;
+	cJSON **error_data;
+};
+
+/* A call on the open connection; quiet leaves errors unprinted; extra may be NULL. */
 static int call_raw(struct pmc_cli *cli, const char *method, const cJSON *params,
-		    int64_t timeout_ms, cJSON **result, bool quiet)
+		    int64_t timeout_ms, cJSON **result, bool quiet, const struct call_extra *extra)
 {
+	static const struct call_extra none;
 	struct pmc_rpc_response resp;
 	int err, rc;
 
+	if (!extra)
+		extra = &none;
 	if (result)
 		*result = NULL;
-	err = pmc_client_call(&cli->client, method, params, timeout_ms, NULL, NULL, &resp);
+	if (extra->error_data)
+		*extra->error_data = NULL;
+	err = pmc_client_call(&cli->client, method, params, timeout_ms, extra->notify,
+			      extra->data, &resp);
 	if (err < 0) {
 		if (quiet)
 			;
@@ -217,6 +234,8 @@ static int call_raw(struct pmc_cli *cli, const char *method, const cJSON *params
 			print_rpc_error(&resp);
 		rc = resp.error_code == PMC_RPC_SHUTTING_DOWN ? PMC_EXIT_UNREACHABLE :
 								PMC_EXIT_DAEMON;
+		if (extra->error_data && resp.error_data)
+			*extra->error_data = cJSON_Duplicate(resp.error_data, true);
 		pmc_rpc_response_free(&resp);
 		return rc;
 	}
@@ -244,7 +263,7 @@ int pmc_cli_connect(struct pmc_cli *cli, bool autostart)
 		return PMC_EXIT_UNREACHABLE;
 	}
 	cli->connected = true;
-	rc = call_raw(cli, "ping", NULL, PMC_CALL_TIMEOUT_MS, &ping, false);
+	rc = call_raw(cli, "ping", NULL, PMC_CALL_TIMEOUT_MS, &ping, false, NULL);
 	if (rc)
 		return rc == PMC_EXIT_DAEMON ? PMC_EXIT_UNREACHABLE : rc;
 	proto = cJSON_GetObjectItemCaseSensitive(ping, "protocol");
@@ -262,41 +281,71 @@ int pmc_cli_connect(struct pmc_cli *cli, bool autostart)
 	return rc;
 }
 
-int pmc_cli_call(struct pmc_cli *cli, const char *method, const cJSON *params,
-		 int64_t timeout_ms, cJSON **result)
+int pmc_cli_call_notify(struct pmc_cli *cli, const char *method, const cJSON *params,
+			int64_t timeout_ms, pmc_client_notify_fn notify, void *data,
+			cJSON **result, cJSON **error_data)
 {
+	const struct call_extra extra = { notify, data, error_data };
 	int rc;
 
 	if (result)
 		*result = NULL;
+	if (error_data)
+		*error_data = NULL;
 	if (!cli->connected) {
 		rc = pmc_cli_connect(cli, true);
 		if (rc)
 			return rc;
 	}
-	return call_raw(cli, method, params, timeout_ms, result, false);
+	return call_raw(cli, method, params, timeout_ms, result, false, &extra);
 }
 
-int64_t pmc_cli_stop_timeout(struct pmc_cli *cli)
+int pmc_cli_call(struct pmc_cli *cli, const char *method, const cJSON *params,
+		 int64_t timeout_ms, cJSON **result)
+{
+	return pmc_cli_call_notify(cli, method, params, timeout_ms, NULL, NULL, result, NULL);
+}
+
+/* pm2_env[key] of an entry in ms, or def when absent or absurd. */
+static int64_t env_ms(const cJSON *entry, const char *key, int64_t def)
+{
+	const cJSON *env = cJSON_GetObjectItemCaseSensitive(entry, "pm2_env");
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(env, key);
+
+	if (cJSON_IsNumber(v) && v->valuedouble >= 0 && v->valuedouble < 86400000.0)
+		return (int64_t)v->valuedouble;
+	return def;
+}
+
+/* PMC_STOP_TIMEOUT_MS plus, per listed instance, its kill_timeout (and listen_timeout). */
+static int64_t listed_timeout(struct pmc_cli *cli, bool with_listen)
 {
 	int64_t total = PMC_STOP_TIMEOUT_MS;
 	const cJSON *entry;
 	cJSON *list = NULL;
 
-	if (!cli->connected || call_raw(cli, "list", NULL, PMC_CALL_TIMEOUT_MS, &list, true))
+	if (!cli->connected ||
+	    call_raw(cli, "list", NULL, PMC_CALL_TIMEOUT_MS, &list, true, NULL))
 		return total;
-	/* Stops may run one after another: allow every instance its whole kill_timeout. */
+	/* Instances may be handled one after another: allow each its whole timeouts. */
 	cJSON_ArrayForEach(entry, list)
 	{
-		const cJSON *env = cJSON_GetObjectItemCaseSensitive(entry, "pm2_env");
-		const cJSON *kt = cJSON_GetObjectItemCaseSensitive(env, "kill_timeout");
-		if (cJSON_IsNumber(kt) && kt->valuedouble > 0 && kt->valuedouble < 86400000.0)
-			total += (int64_t)kt->valuedouble;
-		else
-			total += 1600;
+		total += env_ms(entry, "kill_timeout", 1600);
+		if (with_listen)
+			total += env_ms(entry, "listen_timeout", 3000);
 	}
 	cJSON_Delete(list);
 	return total;
+}
+
+int64_t pmc_cli_stop_timeout(struct pmc_cli *cli)
+{
+	return listed_timeout(cli, false);
+}
+
+int64_t pmc_cli_replace_timeout(struct pmc_cli *cli)
+{
+	return listed_timeout(cli, true);
 }
 
 void pmc_cli_print_json(const cJSON *value)

@@ -46,12 +46,18 @@ struct pmc_cli_command {
 	const char *summary;        /* one line */
 	const char *details;        /* paragraph for `pmc help NAME`, or NULL */
 	pmc_cli_run_fn run;
+	/*
+	 * NULL, or a check of the positionals once their count is right: 0, or
+	 * -EINVAL with *cause set (caller frees), a usage error like a bad flag value.
+	 */
+	int (*check)(const struct pmc_args *args, char **cause);
 };
 
 /* The commands, one per cmd-<verb>.c. */
 extern const struct pmc_cli_command pmc_cmd_delete, pmc_cmd_describe, pmc_cmd_help,
 	pmc_cmd_history, pmc_cmd_jlist, pmc_cmd_kill, pmc_cmd_logs, pmc_cmd_ls, pmc_cmd_ping,
-	pmc_cmd_reset, pmc_cmd_restart, pmc_cmd_start, pmc_cmd_stop, pmc_cmd_version;
+	pmc_cmd_reload, pmc_cmd_reset, pmc_cmd_restart, pmc_cmd_scale, pmc_cmd_start,
+	pmc_cmd_stop, pmc_cmd_version;
 
 /* Flags every command accepts: --json, --no-color, -h/--help, -v/-V/--version. */
 extern const struct pmc_flag pmc_cli_global_flags[];
@@ -96,8 +102,21 @@ int pmc_cli_connect(struct pmc_cli *cli, bool autostart);
  */
 int pmc_cli_call(struct pmc_cli *cli, const char *method, const cJSON *params,
 		 int64_t timeout_ms, cJSON **result);
+/*
+ * pmc_cli_call() that also hands the notifications which arrive before the
+ * response to notify (may be NULL), and on an error the daemon reported gives
+ * its data in *error_data (may be NULL; caller deletes; NULL when it sent none).
+ */
+int pmc_cli_call_notify(struct pmc_cli *cli, const char *method, const cJSON *params,
+			int64_t timeout_ms, pmc_client_notify_fn notify, void *data,
+			cJSON **result, cJSON **error_data);
 /* A deadline for calls that wait for stops: PMC_STOP_TIMEOUT_MS plus every kill_timeout. */
 int64_t pmc_cli_stop_timeout(struct pmc_cli *cli);
+/*
+ * A deadline for calls that replace instances one by one (reload, scale):
+ * PMC_STOP_TIMEOUT_MS plus every instance's listen_timeout and kill_timeout.
+ */
+int64_t pmc_cli_replace_timeout(struct pmc_cli *cli);
 /* Print the ls table (or with json the listing as one JSON line); 0 or an exit status. */
 int pmc_cli_print_list(struct pmc_cli *cli, bool json);
 /* Print a JSON value on one line. */

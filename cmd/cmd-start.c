@@ -1,5 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* `pmc start SCRIPT|NAME|ID`: define and start an app (or restart one), then the ls table. */
+#include <arpa/inet.h>
+#include <ctype.h>
 #include <errno.h>
 #include <limits.h>
 #include <stddef.h>
@@ -106,10 +108,142 @@ static int app_cwd(const struct pmc_args *args, char **out)
 	return 0;
 }
 
+/* Most instances the daemon runs for one app (it refuses more). */
+#define INSTANCES_MAX 4096
+
+/* -i N, max, 0 or -N (CPUs minus N): the daemon resolves it. */
+static int check_instances(const char *value, char **why)
+{
+	char *end;
+	long long n;
+
+	if (strcmp(value, "max") == 0)
+		return 0;
+	errno = 0;
+	n = strtoll(value, &end, 10);
+	if (isspace((unsigned char)*value) || *end || errno || n > INSTANCES_MAX ||
+	    n < -INSTANCES_MAX) {
+		*why = xasprintf("invalid instance count '%s' (use N, max, 0 or -N, N at most %d)",
+				 value, INSTANCES_MAX);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int check_exec_mode(const char *value, char **why)
+{
+	static const char *const modes[] = { "fork", "cluster", "fork_mode", "cluster_mode" };
+	size_t i;
+
+	for (i = 0; i < sizeof modes / sizeof modes[0]; i++)
+		if (strcmp(value, modes[i]) == 0)
+			return 0;
+	*why = xasprintf("invalid mode '%s' (use fork or cluster)", value);
+	return -EINVAL;
+}
+
+static int check_env_name(const char *value, char **why)
+{
+	size_t i;
+
+	for (i = 0; value[i]; i++)
+		if (!isalnum((unsigned char)value[i]) && value[i] != '_')
+			break;
+	if (value[i] || isdigit((unsigned char)value[0])) {
+		*why = xasprintf("invalid variable name '%s' (use letters, digits and _, not "
+				 "starting with a digit)",
+				 value);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static bool is_port(const char *text)
+{
+	size_t len = strspn(text, "0123456789");
+	long v = strtol(text, NULL, 10);
+
+	return len > 0 && !text[len] && v >= 1 && v <= 65535;
+}
+
+/*
+ * The address forms the daemon binds: PORT, [tcp://][HOST]:PORT with a numeric
+ * IPv4 address or localhost, tcp://[V6]:PORT, unix:PATH (relative to the app's cwd).
+ */
+static bool is_listen_address(const char *text)
+{
+	const char *rest, *colon, *close;
+	unsigned char addr[16];
+	char host[64];
+	size_t len;
+
+	if (strncmp(text, "unix:", 5) == 0)
+		return text[5] != '\0';
+	rest = strncmp(text, "tcp://", 6) == 0 ? text + 6 : text;
+	if (rest[0] == ':')
+		rest++;
+	if (is_port(rest))
+		return true;
+	if (rest[0] == '[') {
+		close = strchr(rest, ']');
+		len = close ? (size_t)(close - rest - 1) : 0;
+		if (!close || close[1] != ':' || !is_port(close + 2) || len >= sizeof host)
+			return false;
+		memcpy(host, rest + 1, len);
+		host[len] = '\0';
+		return inet_pton(AF_INET6, host, addr) == 1;
+	}
+	colon = strrchr(rest, ':');
+	len = colon ? (size_t)(colon - rest) : 0;
+	if (!colon || !len || len >= sizeof host || !is_port(colon + 1))
+		return false;
+	memcpy(host, rest, len);
+	host[len] = '\0';
+	return strcmp(host, "localhost") == 0 || inet_pton(AF_INET, host, addr) == 1;
+}
+
+static int check_listen(const char *value, char **why)
+{
+	if (is_listen_address(value))
+		return 0;
+	*why = xasprintf("invalid address '%s' (use PORT, tcp://HOST:PORT, tcp://[V6]:PORT or "
+			 "unix:PATH, HOST a numeric IP address)",
+			 value);
+	return -EINVAL;
+}
+
 static void add_ms(cJSON *def, const char *key, const struct pmc_opt_int *opt)
 {
 	if (opt->set)
 		cJSON_AddNumberToObject(def, key, (double)opt->value);
+}
+
+/*
+ * exec_mode, instances, listen, port and the readiness settings. Unlike PM2,
+ * any program runs in cluster mode: -i, --port or --listen ask for it.
+ */
+static void add_cluster(cJSON *def, const struct pmc_args *args)
+{
+	if (args->exec_mode)
+		cJSON_AddStringToObject(def, "exec_mode", args->exec_mode);
+	else if (args->instances || args->port.set || args->listen.n)
+		cJSON_AddStringToObject(def, "exec_mode", "cluster");
+	if (args->instances && strcmp(args->instances, "max") == 0)
+		cJSON_AddStringToObject(def, "instances", "max");
+	else if (args->instances)
+		cJSON_AddNumberToObject(def, "instances", (double)strtoll(args->instances, NULL, 10));
+	if (args->listen.n)
+		cJSON_AddItemToObject(def, "listen",
+				      strings_array(args->listen.items, args->listen.n));
+	if (args->port.set)
+		cJSON_AddNumberToObject(def, "port", (double)args->port.value);
+	if (args->instance_var)
+		cJSON_AddStringToObject(def, "instance_var", args->instance_var);
+	if (args->wait_ready)
+		cJSON_AddBoolToObject(def, "wait_ready", true);
+	add_ms(def, "listen_timeout", &args->listen_timeout);
+	if (args->shutdown_with_message)
+		cJSON_AddBoolToObject(def, "shutdown_with_message", true);
 }
 
 /* The DEF object of the start method, from the command line. */
@@ -145,6 +279,7 @@ static cJSON *build_def(const struct pmc_args *args, const char *cwd)
 			cJSON_AddItemToArray(codes, cJSON_CreateNumber(
 							    (double)args->stop_exit_codes.items[i]));
 	}
+	add_cluster(def, args);
 	return def;
 }
 
@@ -211,8 +346,9 @@ static int run_start(struct pmc_cli *cli, const struct pmc_args *args)
 	rc = pmc_cli_connect(cli, true);
 	if (rc)
 		goto out;
-	/* A start may restart a running app: allow for its stop. */
-	timeout = pmc_cli_stop_timeout(cli);
+	/* A start may restart a running app: allow for its stop, then for readiness. */
+	timeout = pmc_cli_stop_timeout(cli) +
+		  (args->listen_timeout.set ? args->listen_timeout.value : 3000);
 	params = cJSON_CreateObject();
 	cJSON_AddItemToObject(params, "app", build_def(args, cwd));
 	if (args->force)
@@ -309,6 +445,51 @@ static const struct pmc_flag start_flags[] = {
 	  .kind = PMC_FLAG_BOOL,
 	  .offset = offsetof(struct pmc_args, force),
 	  .help = "start another copy of an app that is already running" },
+	{ .name = "instances",
+	  .shorts = "i",
+	  .kind = PMC_FLAG_STRING,
+	  .offset = offsetof(struct pmc_args, instances),
+	  .value_name = "N",
+	  .help = "N instances (max or 0: one per CPU; -N: CPUs minus N)",
+	  .check = check_instances },
+	{ .name = "exec-mode",
+	  .kind = PMC_FLAG_STRING,
+	  .offset = offsetof(struct pmc_args, exec_mode),
+	  .value_name = "MODE",
+	  .help = "fork or cluster (default cluster with -i, --port or --listen)",
+	  .check = check_exec_mode },
+	{ .name = "port",
+	  .kind = PMC_FLAG_INT,
+	  .offset = offsetof(struct pmc_args, port),
+	  .min = 1,
+	  .max = 65535,
+	  .value_name = "PORT",
+	  .help = "set PORT and share 0.0.0.0:PORT among the instances" },
+	{ .name = "listen",
+	  .kind = PMC_FLAG_STRINGS,
+	  .offset = offsetof(struct pmc_args, listen),
+	  .value_name = "ADDR",
+	  .help = "share a listening socket among the instances (repeatable)",
+	  .check = check_listen },
+	{ .name = "instance-var",
+	  .kind = PMC_FLAG_STRING,
+	  .offset = offsetof(struct pmc_args, instance_var),
+	  .value_name = "NAME",
+	  .help = "variable holding the instance number (default NODE_APP_INSTANCE)",
+	  .check = check_env_name },
+	{ .name = "wait-ready",
+	  .kind = PMC_FLAG_BOOL,
+	  .offset = offsetof(struct pmc_args, wait_ready),
+	  .help = "ready when the app says so (process.send('ready') or READY=1)" },
+	{ .name = "listen-timeout",
+	  .kind = PMC_FLAG_DURATION,
+	  .offset = offsetof(struct pmc_args, listen_timeout),
+	  .value_name = "DUR",
+	  .help = "longest wait for an instance to be ready (default 3000ms)" },
+	{ .name = "shutdown-with-message",
+	  .kind = PMC_FLAG_BOOL,
+	  .offset = offsetof(struct pmc_args, shutdown_with_message),
+	  .help = "stop Node apps with a 'shutdown' message, not a signal" },
 	{ 0 },
 };
 
@@ -322,6 +503,13 @@ const struct pmc_cli_command pmc_cmd_start = {
 	.summary = "Start an app, or restart an existing one",
 	.details = "SCRIPT is a file relative to the current directory, a program in PATH, or a command\n"
 		   "line with spaces. A NAME or ID of an existing app restarts it. Arguments after --\n"
-		   "go to the script. DUR is 1500, 1500ms, 2s, 1.5m or 1h.",
+		   "go to the script. DUR is 1500, 1500ms, 2s, 1.5m or 1h.\n"
+		   "\n"
+		   "Cluster mode works for any program: with --port or --listen the daemon binds the\n"
+		   "socket once and passes it to every instance (fds from 3, LISTEN_FDS, LISTEN_PID);\n"
+		   "Node apps get it through listen() unchanged. ADDR is PORT, HOST:PORT,\n"
+		   "tcp://HOST:PORT (HOST a numeric IP or localhost), tcp://[V6]:PORT or unix:PATH\n"
+		   "(PATH relative to the app's directory). `pmc reload` then replaces the instances\n"
+		   "one by one without refusing a connection.",
 	.run = run_start,
 };

@@ -517,6 +517,14 @@ static void describe_one(struct buf *b, const cJSON *entry, bool color, int64_t 
 		{ "interpreter args", join_strings(member(env, "interpreter_args"), " ") },
 		{ "exec cwd", xstrdup(str_of(env, "pm_cwd", "N/A")) },
 		{ "exec mode", xstrdup(str_of(env, "exec_mode", "fork_mode")) },
+		{ "listen addresses", join_strings(member(env, "listen"), ", ") },
+		{ "port", has_num(env, "port") ?
+				  xasprintf("%lld", (long long)num_of(env, "port", 0)) :
+				  NULL },
+		{ "instance var", xstrdup(str_of(env, "instance_var", "N/A")) },
+		{ "wait ready", bool_value(env, "wait_ready") },
+		{ "listen timeout", ms_value(env, "listen_timeout") },
+		{ "shutdown with message", bool_value(env, "shutdown_with_message") },
 		{ "pid", xasprintf("%lld", (long long)num_of(entry, "pid", 0)) },
 		{ "kill timeout", ms_value(env, "kill_timeout") },
 		{ "kill signal", xstrdup(str_of(env, "kill_signal", "N/A")) },
@@ -541,6 +549,8 @@ static void describe_one(struct buf *b, const cJSON *entry, bool color, int64_t 
 	for (i = 0; i < sizeof rows / sizeof rows[0]; i++) {
 		const char *cells[2] = { rows[i].key, rows[i].value };
 		const char *colors[2] = { PMC_SGR_BOLD, NULL };
+		if (!rows[i].value)
+			continue; /* a row shown only when the daemon sent it */
 		if (strcmp(rows[i].key, "status") == 0)
 			colors[1] = pmc_render_status_color(status);
 		pmc_table_add(t, cells, colors);

@@ -219,8 +219,10 @@ void pmc_daemon_shutdown(struct pmc_daemon *d, bool forget_desired)
 		}
 	}
 	pmc_reload_abort_all(d);
-	for (inst = d->registry.instances; inst; inst = inst->next)
+	for (inst = d->registry.instances; inst; inst = inst->next) {
+		inst->sup.stop_reason = forget_desired ? "pmc kill" : "daemon stopping";
 		pmc_instance_handle(inst, PMC_SUP_STOP);
+	}
 	pmc_daemon_poke(d);
 }
 

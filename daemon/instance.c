@@ -483,6 +483,25 @@ static const char *errno_code(int err)
 	return "EINVAL";
 }
 
+/* With --port/--listen the app's TCP socket for that port is the one it gets,
+ * whatever host it names: the daemon bound it before spawning. */
+static struct pmc_listener *declared_port(struct pmc_instance *inst, int port)
+{
+	struct pmc_listener *mine[PMC_INSTANCE_MAX_FDS];
+	size_t n = pmc_listeners_of(&inst->daemon->listeners, inst->app->def.name, mine,
+				    PMC_INSTANCE_MAX_FDS), i, k;
+	char **listen = inst->app->def.listen;
+
+	for (i = 0; i < n; i++) {
+		if (mine[i]->is_unix || mine[i]->port != port)
+			continue;
+		for (k = 0; listen && listen[k]; k++)
+			if (strcmp(listen[k], mine[i]->address) == 0)
+				return mine[i];
+	}
+	return NULL;
+}
+
 /* The shim asks for a listening socket: bind once per app, share the fd. */
 static void serve_listen(struct pmc_instance *inst, const cJSON *msg)
 {
@@ -504,7 +523,9 @@ static void serve_listen(struct pmc_instance *inst, const cJSON *msg)
 	else
 		text = xasprintf("tcp://%s:%d", host ? host : "", cJSON_IsNumber(port) ? port->valueint : 0);
 	err = pmc_listener_canonical(text, inst->app->def.cwd, &address, &cause);
-	if (err == 0)
+	if (err == 0 && cJSON_IsNumber(port))
+		lis = declared_port(inst, port->valueint);
+	if (err == 0 && !lis)
 		err = pmc_listeners_acquire(&inst->daemon->listeners, inst->app->def.name, address,
 					    &lis, &cause);
 	inner = cJSON_CreateObject();

@@ -105,8 +105,10 @@ static void scale_down(struct pmc_daemon *d, struct pmc_call *call, struct pmc_a
 	app->def.instances = target;
 	app->reloading = true; /* no reload or second scale while these wind down */
 	pmc_apps_save(d, app);
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n; i++) {
+		removed[i]->sup.stop_reason = "scaled down";
 		pmc_instance_handle(removed[i], PMC_SUP_STOP);
+	}
 	pmc_waiter_add(d, call, removed, n, pmc_instance_stopped, finish_down, app);
 	free(removed);
 }

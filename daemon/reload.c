@@ -127,6 +127,7 @@ static void fail_slot(struct pmc_reload *r, struct slot *s)
 	else
 		free(why);
 	s->state = SLOT_STOPPING_NEW;
+	s->fresh->sup.stop_reason = "reload failed";
 	pmc_instance_handle(s->fresh, PMC_SUP_STOP);
 }
 
@@ -159,7 +160,7 @@ static bool ready_as_expected(const struct slot *s)
 	return !s->old->app->def.ready_message && s->old->ready_by_timeout;
 }
 
-static void advance_slot(struct pmc_reload *r, struct slot *s)
+static void advance_slot_once(struct pmc_reload *r, struct slot *s)
 {
 	struct pmc_instance *fresh = s->fresh;
 
@@ -171,6 +172,7 @@ static void advance_slot(struct pmc_reload *r, struct slot *s)
 		} else if (fresh->sup.status == PMC_STATUS_ONLINE) {
 			progress(r, s, "ready", NULL);
 			s->state = SLOT_STOPPING_OLD;
+			s->old->sup.stop_reason = "replaced by reload";
 			if (pmc_instance_handle(s->old, PMC_SUP_STOP) < 0 &&
 			    pmc_instance_stopped(s->old))
 				swap_in(r, s);
@@ -190,6 +192,17 @@ static void advance_slot(struct pmc_reload *r, struct slot *s)
 	case SLOT_DONE:
 		break;
 	}
+}
+
+/* A step may complete the next at once (a replacement that already exited). */
+static void advance_slot(struct pmc_reload *r, struct slot *s)
+{
+	enum slot_state before;
+
+	do {
+		before = s->state;
+		advance_slot_once(r, s);
+	} while (s->state != before);
 }
 
 static void app_done(struct pmc_reload *r)

@@ -230,7 +230,8 @@ static int exited_stopping(struct pmc_sup *sup, const struct pmc_sup_exit *exit)
 	int64_t runtime = save_exit(sup, exit);
 
 	sup->status = PMC_STATUS_STOPPED;
-	record_exit(sup, "stopped by user", runtime);
+	record_exit(sup, sup->stop_reason ? sup->stop_reason : "stopped by user", runtime);
+	sup->stop_reason = NULL;
 	if (sup->start_after_exit)
 		return user_restart(sup);
 	return 0;

@@ -95,6 +95,7 @@ struct pmc_sup {
 	int exit_code;           /* last exit code, -1 when none */
 	int exit_signal;         /* last signal, 0 when none */
 	char *last_error;        /* last spawn failure, owned */
+	const char *stop_reason; /* why the next stop happens (static text); NULL: by user */
 };
 
 void pmc_sup_init(struct pmc_sup *sup, const struct pmc_sup_policy *policy,

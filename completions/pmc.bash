@@ -1,8 +1,8 @@
 # SPDX-License-Identifier: MIT
 # bash completion for pmc(1): commands, aliases, flags, app names and files.
 
-_pmc_commands='start stop restart delete del reset ls list status ps l jlist
-describe show info desc history logs ping kill help version'
+_pmc_commands='start stop restart reload scale delete del reset ls list status ps
+l jlist describe show info desc history logs ping kill help version'
 _pmc_global_flags='--no-color --json -h --help -v -V --version'
 
 # The flags of one command (by name or alias), global ones aside.
@@ -13,9 +13,12 @@ _pmc_command_flags()
 		echo '-n --name --cwd --env --interpreter --interpreter-args
 		--node-args --no-autorestart --min-uptime --max-restarts
 		--restart-delay --exp-backoff-restart-delay -k --kill-timeout
-		--stop-exit-codes -f --force --json' ;;
-	stop | restart | delete | del | reset | ls | list | status | ps | l | \
-		describe | show | info | desc)
+		--stop-exit-codes -f --force -i --instances --exec-mode --port
+		--listen --instance-var --wait-ready --listen-timeout
+		--shutdown-with-message --json' ;;
+	reload) echo '--parallel --json' ;;
+	stop | restart | scale | delete | del | reset | ls | list | status | ps | \
+		l | describe | show | info | desc)
 		echo '--json' ;;
 	history) echo '--limit --json' ;;
 	logs) echo '--lines --nostream --out --err --raw' ;;
@@ -39,6 +42,21 @@ _pmc_apps()
 		sed -E 's/.*"([^"]*)"$/\1/' | sort -u
 }
 
+# The number of arguments typed between the command word (at index $1) and
+# the word being completed; only `--json`, `--no-color`, `-h` and `--help`
+# are flags there (`pmc scale api -1`: -1 is an argument).
+_pmc_count_args()
+{
+	local i n=0
+	for ((i = $1 + 1; i < COMP_CWORD; i++)); do
+		case ${COMP_WORDS[i]} in
+		--json | --no-color | -h | --help) ;;
+		*) n=$((n + 1)) ;;
+		esac
+	done
+	echo "$n"
+}
+
 # COMPREPLY = the words of $1 that start with $2.
 _pmc_reply()
 {
@@ -55,7 +73,7 @@ _pmc_files()
 _pmc()
 {
 	local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD - 1]}
-	local cmd='' word i dashdash=''
+	local cmd='' cmd_i=0 word i dashdash=''
 	COMPREPLY=()
 
 	for ((i = 1; i < COMP_CWORD; i++)); do
@@ -66,6 +84,7 @@ _pmc()
 		fi
 		if [[ -z $cmd && $word != -* ]]; then
 			cmd=$word
+			cmd_i=$i
 		fi
 	done
 
@@ -92,13 +111,31 @@ _pmc()
 	start:--interpreter)
 		_pmc_reply "none $(compgen -c -- "$cur" | sort -u)" "$cur"
 		return 0 ;;
+	start:--exec-mode)
+		_pmc_reply "fork cluster" "$cur"
+		return 0 ;;
+	start:-i | start:--instances)
+		_pmc_reply "max" "$cur"
+		return 0 ;;
 	start:-n | start:--name | start:--env | start:--interpreter-args | \
 	start:--node-args | start:--min-uptime | start:--max-restarts | \
 	start:--restart-delay | start:--exp-backoff-restart-delay | start:-k | \
-	start:--kill-timeout | start:--stop-exit-codes | history:--limit | \
-	logs:--lines)
+	start:--kill-timeout | start:--stop-exit-codes | start:--port | \
+	start:--listen | start:--instance-var | start:--listen-timeout | \
+	reload:--parallel | history:--limit | logs:--lines)
 		return 0 ;;
 	esac
+
+	# scale NAME COUNT: an app name, then a count (nothing to offer; it may
+	# start with a dash).
+	if [[ $cmd == scale ]]; then
+		if [[ $(_pmc_count_args "$cmd_i") == 0 && $cur != -* ]]; then
+			_pmc_reply "$(_pmc_apps)" "$cur"
+		elif [[ $cur == -* && ! $cur =~ ^-[0-9]+$ ]]; then
+			_pmc_reply "--json --no-color -h --help" "$cur"
+		fi
+		return 0
+	fi
 
 	if [[ $cur == -* ]]; then
 		_pmc_reply "$(_pmc_command_flags "$cmd") --no-color -h --help" "$cur"
@@ -111,8 +148,8 @@ _pmc()
 		local apps=("${COMPREPLY[@]}")
 		_pmc_files -f "$cur"
 		COMPREPLY+=("${apps[@]}") ;;
-	stop | restart | delete | del | reset | describe | show | info | desc | \
-		logs | history)
+	stop | restart | reload | delete | del | reset | describe | show | info | \
+		desc | logs | history)
 		_pmc_reply "$(_pmc_apps) all" "$cur" ;;
 	help)
 		_pmc_reply "$_pmc_commands" "$cur" ;;

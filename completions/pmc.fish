@@ -1,8 +1,8 @@
 # SPDX-License-Identifier: MIT
 # fish completion for pmc(1): commands, aliases, flags, app names and files.
 
-set -l pmc_commands start stop restart delete del reset ls list status ps l jlist describe show info desc history logs ping kill help version
-set -l pmc_target_commands stop restart delete del reset describe show info desc history logs
+set -l pmc_commands start stop restart reload scale delete del reset ls list status ps l jlist describe show info desc history logs ping kill help version
+set -l pmc_target_commands stop restart reload delete del reset describe show info desc history logs
 
 # App names from `pmc jlist`, only when a daemon already runs: jlist would
 # start one otherwise. The socket must exist and the pid in pmcd.lock, when
@@ -30,6 +30,23 @@ function __pmc_command
     return 1
 end
 
+# True when the command is scale and its app name has not been typed yet
+# (`pmc scale api -1`: after the name, -1 is the count, not a flag).
+function __pmc_scale_needs_name
+    set -l words (commandline -opc)[2..-1]
+    set -l seen 0
+    for w in $words
+        if test $seen = 0
+            string match -q -- '-*' $w; and continue
+            test "$w" = scale; or return 1
+            set seen 1
+            continue
+        end
+        contains -- $w --json --no-color -h --help; or return 1
+    end
+    test $seen = 1
+end
+
 # True while the command word has not been typed yet.
 function __pmc_needs_command
     not __pmc_command >/dev/null
@@ -53,6 +70,8 @@ complete -c pmc -n __pmc_needs_command -s v -s V -l version -d 'Print the versio
 complete -c pmc -n __pmc_needs_command -a start -d 'Start an app, or restart an existing one'
 complete -c pmc -n __pmc_needs_command -a stop -d 'Stop apps'
 complete -c pmc -n __pmc_needs_command -a restart -d 'Restart apps'
+complete -c pmc -n __pmc_needs_command -a reload -d 'Replace instances one by one without refusing a connection'
+complete -c pmc -n __pmc_needs_command -a scale -d 'Set the number of instances of an app (N, +N or -N)'
 complete -c pmc -n __pmc_needs_command -a 'delete del' -d 'Stop apps and forget them'
 complete -c pmc -n __pmc_needs_command -a reset -d 'Reset restart counters'
 complete -c pmc -n __pmc_needs_command -a 'ls list status ps l' -d 'List apps in a table'
@@ -85,11 +104,25 @@ complete -c pmc -n $s -l exp-backoff-restart-delay -x -d 'First restart delay, t
 complete -c pmc -n $s -s k -l kill-timeout -x -d 'Duration from the stop signal to SIGKILL'
 complete -c pmc -n $s -l stop-exit-codes -x -d 'Exit codes that are not restarted'
 complete -c pmc -n $s -s f -l force -d 'Start another copy of a running app'
+complete -c pmc -n $s -s i -l instances -x -a max -d 'Number of instances (max or 0: one per CPU; -N: CPUs minus N)'
+complete -c pmc -n $s -l exec-mode -x -a 'fork cluster' -d 'Execution mode'
+complete -c pmc -n $s -l port -x -d 'Set PORT and share 0.0.0.0:PORT among the instances'
+complete -c pmc -n $s -l listen -x -d 'Share a listening socket among the instances'
+complete -c pmc -n $s -l instance-var -x -d 'Variable holding the instance index'
+complete -c pmc -n $s -l wait-ready -d 'Ready when the app says so'
+complete -c pmc -n $s -l listen-timeout -x -d 'Duration: longest wait for readiness'
+complete -c pmc -n $s -l shutdown-with-message -d 'Stop Node.js apps with a shutdown message'
 complete -c pmc -n $s -l json -d 'Print JSON instead of a table'
 
 # Commands that take targets.
 complete -c pmc -n "__pmc_using $pmc_target_commands" -a '(__pmc_apps) all' -d App
-complete -c pmc -n "__pmc_using stop restart delete del reset ls list status ps l describe show info desc history" -l json -d 'Print JSON instead of a table'
+complete -c pmc -n "__pmc_using stop restart reload scale delete del reset ls list status ps l describe show info desc history" -l json -d 'Print JSON instead of a table'
+
+# reload
+complete -c pmc -n "__pmc_using reload" -l parallel -x -d 'Instances of an app replaced at a time (default 1)'
+
+# scale: an app name, then a count
+complete -c pmc -n __pmc_scale_needs_name -a '(__pmc_apps)' -d App
 
 # history
 complete -c pmc -n "__pmc_using history" -l limit -x -d 'Number of newest events (default 50)'

@@ -120,15 +120,20 @@ expect_is()
 
 expect_has "'pmc st' completes start, stop and status" start stop status -- pmc st
 expect_is "'pmc st' completes nothing else" "start status stop" -- pmc st
-expect_has "'pmc ' completes every command and alias" start stop restart delete del \
-	reset ls list status ps l jlist describe show info desc history logs ping kill \
-	help version -- pmc ""
+expect_has "'pmc ' completes every command and alias" start stop restart reload scale \
+	delete del reset ls list status ps l jlist describe show info desc history logs \
+	ping kill help version -- pmc ""
+expect_is "'pmc re' completes reload, reset and restart" "reload reset restart" -- pmc re
 expect_is "'pmc start --na' completes --name" "--name" -- pmc start --na
 expect_is "'pmc --no-color start --na' skips the global flag" "--name" -- pmc --no-color start --na
 expect_has "'pmc start -' completes start's flags" -n --name --cwd --env --interpreter \
 	--interpreter-args --node-args --no-autorestart --min-uptime --max-restarts \
 	--restart-delay --exp-backoff-restart-delay -k --kill-timeout --stop-exit-codes \
-	-f --force --json -- pmc start -
+	-f --force -i --instances --exec-mode --port --listen --instance-var --wait-ready \
+	--listen-timeout --shutdown-with-message --json -- pmc start -
+expect_is "'pmc reload --' completes reload's flags" \
+	"--help --json --no-color --parallel" -- pmc reload --
+expect_is "'pmc scale --' completes scale's flags" "--help --json --no-color" -- pmc scale --
 expect_is "'pmc logs --' completes logs' flags" \
 	"--err --help --lines --no-color --nostream --out --raw" -- pmc logs --
 expect_is "'pmc history --l' completes --limit" "--limit" -- pmc history --l
@@ -156,11 +161,17 @@ if make_socket "$PMC_HOME/rpc.sock"; then
 			"calls: $(cat "$PMC_CALLS")"
 	fi
 	expect_is "'pmc restart api worker w' completes worker" "worker" -- pmc restart api worker w
-	for cmd in delete del reset describe show info desc logs history; do
+	for cmd in reload delete del reset describe show info desc logs history; do
 		expect_is "'pmc $cmd a' completes api and all" "all api" -- pmc "$cmd" a
 	done
 	cd "$tmp/dir" || exit 1
 	expect_has "'pmc start ' offers files and apps" api worker sub -- pmc start ""
+	expect_is "'pmc reload api ' offers the apps and all" "all api worker" -- pmc reload api ""
+	expect_is "'pmc scale ' offers the apps, not all" "api worker" -- pmc scale ""
+	expect_is "'pmc scale --json w' skips the flag" "worker" -- pmc scale --json w
+	expect_is "'pmc scale api ' offers nothing for the count" "" -- pmc scale api ""
+	expect_is "'pmc scale api -1' takes -1 as the count" "" -- pmc scale api -1
+	expect_is "'pmc scale api -1 ' offers nothing more" "" -- pmc scale api -1 ""
 	cd - >/dev/null || exit 1
 
 	# A daemon killed with SIGKILL leaves the socket and a dead pid.
@@ -186,6 +197,14 @@ cd "$tmp/dir" || exit 1
 expect_is "'pmc start --cwd ' completes directories only" "sub" -- pmc start --cwd ""
 cd - >/dev/null || exit 1
 expect_is "'pmc start --name ' completes nothing" "" -- pmc start --name ""
+expect_is "'pmc start --exec-mode ' completes the modes" "cluster fork" -- pmc start --exec-mode ""
+expect_is "'pmc start --exec-mode c' completes cluster" "cluster" -- pmc start --exec-mode c
+expect_is "'pmc start --listen ' completes nothing" "" -- pmc start --listen ""
+expect_is "'pmc start --port ' completes nothing" "" -- pmc start --port ""
+expect_is "'pmc start --listen-timeout ' completes nothing" "" -- pmc start --listen-timeout ""
+expect_is "'pmc start --instance-var ' completes nothing" "" -- pmc start --instance-var ""
+expect_is "'pmc start -i ' completes max" "max" -- pmc start -i ""
+expect_is "'pmc reload --parallel ' completes nothing" "" -- pmc reload --parallel ""
 expect_has "'pmc start --interpreter no' completes none" none -- pmc start --interpreter no
 
 if command -v zsh >/dev/null 2>&1; then

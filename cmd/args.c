@@ -243,6 +243,18 @@ static int check_string(struct parser *p, const struct pmc_flag *f, const char *
 	return err;
 }
 
+/* An optional value: value is NULL when the flag stands alone. */
+static int set_optional(struct parser *p, const struct pmc_flag *f, const char *value)
+{
+	struct pmc_opt_str *opt = FIELD(p->args, f, struct pmc_opt_str);
+
+	if (once(p, f, opt->set) < 0 || (value && check_string(p, f, value) < 0))
+		return -EINVAL;
+	opt->set = true;
+	opt->value = value;
+	return 0;
+}
+
 static int set_value(struct parser *p, const struct pmc_flag *f, const char *value)
 {
 	const char **str;
@@ -274,6 +286,8 @@ static int set_value(struct parser *p, const struct pmc_flag *f, const char *val
 		if (parse_codes(value, FIELD(p->args, f, struct pmc_intv)) < 0)
 			return fail(p, xasprintf("--%s: invalid exit code list '%s'", f->name, value));
 		return 0;
+	case PMC_FLAG_OPTIONAL:
+		return set_optional(p, f, value);
 	case PMC_FLAG_BOOL:
 	case PMC_FLAG_TOGGLE:
 		break;
@@ -300,6 +314,20 @@ static int take_next(struct parser *p, const struct pmc_flag *f, const char **va
 					 f->value_name ? f->value_name : "VALUE"));
 	*value = p->argv[++p->i];
 	return 0;
+}
+
+/*
+ * The value of an optional flag written without "=": the next argument when it
+ * does not look like a flag and the flag takes it, else none (NULL).
+ */
+static const char *take_optional(struct parser *p, const struct pmc_flag *f)
+{
+	const char *next = p->i + 1 < p->argc ? p->argv[p->i + 1] : NULL;
+
+	if (!next || next[0] == '-' || !*next || (f->takes && !f->takes(next)))
+		return NULL;
+	p->i++;
+	return next;
 }
 
 /* --stop-exit-codes 0 3 7: further code lists up to the next flag or other word. */
@@ -336,11 +364,12 @@ static int parse_long(struct parser *p, const char *arg)
 		set_switch(p, f, negated);
 		return 0;
 	}
-	if (eq) {
+	if (eq)
 		value = eq + 1;
-	} else if (take_next(p, f, &value) < 0) {
+	else if (f->kind == PMC_FLAG_OPTIONAL)
+		value = take_optional(p, f);
+	else if (take_next(p, f, &value) < 0)
 		return -EINVAL;
-	}
 	err = set_value(p, f, value);
 	if (err == 0 && !eq && f->kind == PMC_FLAG_CODES)
 		take_more_codes(p, f);
@@ -373,7 +402,9 @@ static int parse_short(struct parser *p, const char *arg)
 		value = arg + j + 1;
 		if (*value == '=')
 			value++;
-		if (!arg[j + 1] && take_next(p, f, &value) < 0)
+		if (!arg[j + 1] && f->kind == PMC_FLAG_OPTIONAL)
+			value = take_optional(p, f);
+		else if (!arg[j + 1] && take_next(p, f, &value) < 0)
 			return -EINVAL;
 		err = set_value(p, f, value);
 		if (err == 0 && !arg[j + 1] && f->kind == PMC_FLAG_CODES)

@@ -17,6 +17,7 @@ enum pmc_flag_kind {
 	PMC_FLAG_KEYVAL,   /* struct pmc_strv of "K=V", repeatable: --env A=1 --env B=2 */
 	PMC_FLAG_STRINGS,  /* struct pmc_strv, repeatable: --listen 3000 --listen unix:/s */
 	PMC_FLAG_CODES,    /* struct pmc_intv of exit codes, repeatable, comma lists, variadic */
+	PMC_FLAG_OPTIONAL, /* struct pmc_opt_str: --log, --log FILE, --log=FILE */
 };
 
 struct pmc_flag {
@@ -29,16 +30,28 @@ struct pmc_flag {
 	const char *value_name; /* shown in help: "NAME", "DUR" */
 	const char *help;
 	/*
-	 * PMC_FLAG_STRING and PMC_FLAG_STRINGS: NULL, or a check of each value that
-	 * returns 0, or -EINVAL with *why set (caller frees), e.g. "invalid count 'x'";
-	 * the parser shows it as "--FLAG: <why>".
+	 * PMC_FLAG_STRING, PMC_FLAG_STRINGS and PMC_FLAG_OPTIONAL: NULL, or a check
+	 * of each value that returns 0, or -EINVAL with *why set (caller frees), e.g.
+	 * "invalid count 'x'"; the parser shows it as "--FLAG: <why>".
 	 */
 	int (*check)(const char *value, char **why);
+	/*
+	 * PMC_FLAG_OPTIONAL: NULL, or whether the next argument (when it does not
+	 * start with '-') is the flag's value rather than a word of its own. NULL
+	 * takes any such argument. A value written as --flag=VALUE is always taken.
+	 */
+	bool (*takes)(const char *next);
 };
 
 struct pmc_opt_bool {
 	bool set;
 	bool value;
+};
+
+/* A flag whose value may be left out: set, and value NULL when it was. */
+struct pmc_opt_str {
+	bool set;
+	const char *value;
 };
 
 struct pmc_opt_int {
@@ -91,6 +104,17 @@ struct pmc_args {
 	bool wait_ready;
 	struct pmc_opt_int listen_timeout;
 	bool shutdown_with_message;
+	const char *out_file;         /* -o FILE */
+	const char *error_file;       /* -e FILE */
+	struct pmc_opt_str log_file;  /* -l [FILE]: combined log */
+	bool merge_logs;
+	bool time;
+	const char *log_date_format;
+	const char *log_type;         /* "json" or "raw" */
+	const char *log_max_size;     /* "10M": checked */
+	struct pmc_opt_int log_retain;
+	const char *log_rotate_names; /* "number" or "date" */
+	bool log_compress;
 
 	/* reload */
 	struct pmc_opt_int parallel;
@@ -101,6 +125,7 @@ struct pmc_args {
 	bool out;
 	bool err;
 	bool raw;
+	struct pmc_opt_str timestamp; /* --timestamp [FMT] */
 
 	/* history */
 	struct pmc_opt_int limit;

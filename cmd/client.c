@@ -165,6 +165,38 @@ static int read_more(struct pmc_client *c, int64_t deadline)
 	}
 }
 
+int pmc_client_next(struct pmc_client *c, struct pmc_rpc_response *resp)
+{
+	memset(resp, 0, sizeof *resp);
+	if (c->fd < 0)
+		return -ENOTCONN;
+	return next_message(c, resp);
+}
+
+int pmc_client_fill(struct pmc_client *c)
+{
+	char buf[65536];
+	ssize_t n;
+	int err;
+
+	if (c->fd < 0)
+		return -ENOTCONN;
+	for (;;) {
+		n = read(c->fd, buf, sizeof buf);
+		if (n > 0) {
+			err = pmc_frame_feed(&c->frame, buf, (size_t)n);
+			return err < 0 ? err : 1;
+		}
+		if (n == 0)
+			return -ECONNRESET;
+		if (errno == EINTR)
+			continue;
+		if (errno == EAGAIN)
+			return 0;
+		return errno == ECONNRESET ? -ECONNRESET : -errno;
+	}
+}
+
 int pmc_client_call(struct pmc_client *c, const char *method, const cJSON *params,
 		    int64_t timeout_ms, pmc_client_notify_fn notify, void *data,
 		    struct pmc_rpc_response *resp)

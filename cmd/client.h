@@ -43,6 +43,18 @@ int pmc_client_call(struct pmc_client *c, const char *method, const cJSON *param
 		    struct pmc_rpc_response *resp);
 void pmc_client_close(struct pmc_client *c);
 
+/*
+ * For streams, once a call has been answered: the next message already read
+ * (1, resp filled; free it with pmc_rpc_response_free), 0 when none is held,
+ * or -EBADMSG / -EMSGSIZE.
+ */
+int pmc_client_next(struct pmc_client *c, struct pmc_rpc_response *resp);
+/*
+ * Read what the socket holds now without waiting: 1 when bytes came, 0 when
+ * none were there, -ECONNRESET when the daemon hung up, or another -errno.
+ */
+int pmc_client_fill(struct pmc_client *c);
+
 /* Connect to path and hang up at once: 0 when a daemon accepts, else a negative errno. */
 int pmc_client_probe(const char *path);
 

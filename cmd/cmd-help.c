@@ -26,7 +26,8 @@ static char *flag_label(const struct pmc_flag *f)
 	if (f->alias && len < sizeof label)
 		len += (size_t)snprintf(label + len, sizeof label - len, ", --%s", f->alias);
 	if (f->kind != PMC_FLAG_BOOL && f->kind != PMC_FLAG_TOGGLE && len < sizeof label)
-		snprintf(label + len, sizeof label - len, " %s",
+		snprintf(label + len, sizeof label - len,
+			 f->kind == PMC_FLAG_OPTIONAL ? " [%s]" : " %s",
 			 f->value_name ? f->value_name : "VALUE");
 	return xstrdup(label);
 }

@@ -1,76 +1,45 @@
 /* SPDX-License-Identifier: MIT */
-/* `pmc logs [TARGET]`: the last lines of the apps' log files, then new lines as they come. */
+/* `pmc logs [TARGET]`: the last lines of the apps' log files, then their output as it comes. */
 #include <errno.h>
 #include <fcntl.h>
-#include <poll.h>
 #include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/inotify.h>
 #include <sys/signalfd.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli.h"
-#include "name.h"
+#include "logview.h"
 #include "xmalloc.h"
 
-#define DEFAULT_LINES  15
-#define BLOCK          65536
-/* A line still incomplete after this long is printed as it is. */
-#define PARTIAL_WAIT_MS 200
-/* Nor is an incomplete line held beyond this size. */
-#define PARTIAL_MAX (1024 * 1024)
+#define DEFAULT_LINES 15
+#define BLOCK	      65536
 
-/* One log file being shown. */
+/* One log file whose tail is shown. */
 struct log_file {
 	char *path;
-	char *label; /* "0|api|" */
+	char *name;
 	long long pm_id;
 	bool is_err;
-	int fd; /* follow mode; -1 while the file does not exist */
-	dev_t dev;
-	ino_t ino;
-	off_t offset; /* bytes already shown */
-	char *partial; /* an incomplete last line */
+	off_t size; /* show up to here (what the daemon had written when it answered); -1: all */
+	char *partial; /* an incomplete line */
 	size_t partial_len;
 };
 
 struct logs {
+	struct pmc_logview view;
 	struct log_file *files;
 	size_t n;
-	bool raw;
-	bool color;
-	bool broken; /* stdout is gone (EPIPE): stop quietly */
+	cJSON *early; /* notifications that came with the answer, printed after the tails */
 };
 
-static const char *const label_colors[] = { "36", "32", "35", "33", "34" };
-
-static void emit_line(struct logs *lg, const struct log_file *f, const char *line, size_t len)
+static void emit(struct logs *lg, const struct log_file *f, const char *line, size_t len)
 {
-	if (lg->broken)
-		return;
-	if (!lg->raw) {
-		if (lg->color)
-			printf("\x1b[%sm%s\x1b[0m ",
-			       f->is_err ? "31" :
-					   label_colors[(size_t)f->pm_id %
-							(sizeof label_colors / sizeof label_colors[0])],
-			       f->label);
-		else
-			printf("%s ", f->label);
-	}
-	fwrite(line, 1, len, stdout);
-	putchar('\n');
-}
-
-static void flush_out(struct logs *lg)
-{
-	if (fflush(stdout) != 0 && errno == EPIPE)
-		lg->broken = true;
+	pmc_logview_line(&lg->view, f->pm_id, f->name, f->is_err, line, len, 0);
 }
 
 /* Print the complete lines of data (after any held partial line); hold the rest. */
@@ -83,10 +52,10 @@ static void emit_chunk(struct logs *lg, struct log_file *f, const char *data, si
 		if (f->partial_len) {
 			f->partial = xrealloc(f->partial, f->partial_len + n + 1);
 			memcpy(f->partial + f->partial_len, data, n);
-			emit_line(lg, f, f->partial, f->partial_len + n);
+			emit(lg, f, f->partial, f->partial_len + n);
 			f->partial_len = 0;
 		} else {
-			emit_line(lg, f, data, n);
+			emit(lg, f, data, n);
 		}
 		data += n + 1;
 		len -= n + 1;
@@ -96,17 +65,6 @@ static void emit_chunk(struct logs *lg, struct log_file *f, const char *data, si
 		memcpy(f->partial + f->partial_len, data, len);
 		f->partial_len += len;
 	}
-	if (f->partial_len > PARTIAL_MAX) {
-		emit_line(lg, f, f->partial, f->partial_len);
-		f->partial_len = 0;
-	}
-}
-
-static void flush_partial(struct logs *lg, struct log_file *f)
-{
-	if (f->partial_len)
-		emit_line(lg, f, f->partial, f->partial_len);
-	f->partial_len = 0;
 }
 
 /* Offset of the first of the last `lines` lines of fd (size bytes), reading backwards. */
@@ -143,12 +101,12 @@ out:
 	return start;
 }
 
-/* Print bytes [from, to) of fd line by line. */
+/* Print bytes [from, to) of fd line by line, the last one even when unfinished. */
 static void emit_range(struct logs *lg, struct log_file *f, int fd, off_t from, off_t to)
 {
 	char *buf = xmalloc(BLOCK);
 
-	while (from < to && !lg->broken) {
+	while (from < to && !lg->view.broken) {
 		size_t want = to - from > BLOCK ? BLOCK : (size_t)(to - from);
 		ssize_t n = pread(fd, buf, want, from);
 		if (n <= 0)
@@ -156,187 +114,54 @@ static void emit_range(struct logs *lg, struct log_file *f, int fd, off_t from, 
 		emit_chunk(lg, f, buf, (size_t)n);
 		from += n;
 	}
+	if (f->partial_len)
+		emit(lg, f, f->partial, f->partial_len);
+	f->partial_len = 0;
 	free(buf);
 }
 
-/* `==> PATH <==` and the last lines of one file; the file stays open for follow. */
-static void show_tail(struct logs *lg, struct log_file *f, long long lines, bool follow)
+/* `==> PATH <==` and the last lines of one file, or that it holds nothing yet. */
+static void show_tail(struct logs *lg, struct log_file *f, long long lines)
 {
 	struct stat st;
+	off_t end = 0;
 	int fd;
 
 	fd = open(f->path, O_RDONLY | O_CLOEXEC);
-	if (fd >= 0 && fstat(fd, &st) < 0) {
+	if (fd >= 0 && fstat(fd, &st) == 0)
+		end = f->size >= 0 && f->size < st.st_size ? f->size : st.st_size;
+	if (end == 0) {
+		/* With --json, stdout holds only the JSON lines. */
+		pmc_logview_flush(&lg->view);
+		fprintf(lg->view.json ? stderr : stdout, "(no output yet in %s)\n", f->path);
+		goto out;
+	}
+	if (!lg->view.json)
+		printf("==> %s <==\n", f->path);
+	emit_range(lg, f, fd, tail_start(fd, end, lines), end);
+	pmc_logview_flush(&lg->view);
+out:
+	if (fd >= 0)
 		close(fd);
-		fd = -1;
-	}
-	if (fd < 0 || st.st_size == 0) {
-		printf("(no output yet in %s)\n", f->path);
-		if (fd >= 0 && follow) {
-			f->fd = fd;
-			f->dev = st.st_dev;
-			f->ino = st.st_ino;
-		} else if (fd >= 0) {
-			close(fd);
-		}
-		return;
-	}
-	printf("==> %s <==\n", f->path);
-	emit_range(lg, f, fd, tail_start(fd, st.st_size, lines), st.st_size);
-	/* The tail shows the file's last line even when it is not finished yet. */
-	flush_partial(lg, f);
-	f->offset = st.st_size;
-	if (follow) {
-		f->fd = fd;
-		f->dev = st.st_dev;
-		f->ino = st.st_ino;
-	} else {
-		close(fd);
-	}
-	flush_out(lg);
 }
 
-/* Show what was appended to f since last time, following truncation and replacement. */
-static void catch_up(struct logs *lg, struct log_file *f)
-{
-	struct stat st;
-
-	if (stat(f->path, &st) == 0 && (f->fd < 0 || st.st_ino != f->ino || st.st_dev != f->dev)) {
-		int fd = open(f->path, O_RDONLY | O_CLOEXEC);
-		if (fd >= 0 && fstat(fd, &st) == 0) {
-			if (f->fd >= 0) {
-				/* Rotated: finish the old file first. */
-				struct stat old;
-				if (fstat(f->fd, &old) == 0 && old.st_size > f->offset)
-					emit_range(lg, f, f->fd, f->offset, old.st_size);
-				close(f->fd);
-			}
-			f->fd = fd;
-			f->dev = st.st_dev;
-			f->ino = st.st_ino;
-			f->offset = 0;
-		} else if (fd >= 0) {
-			close(fd);
-		}
-	}
-	if (f->fd < 0 || fstat(f->fd, &st) < 0)
-		return;
-	if (st.st_size < f->offset) {
-		/* Truncated (flushed): start over. */
-		f->offset = 0;
-		f->partial_len = 0;
-	}
-	if (st.st_size > f->offset) {
-		emit_range(lg, f, f->fd, f->offset, st.st_size);
-		f->offset = st.st_size;
-	}
-}
-
-static bool any_partial(const struct logs *lg)
-{
-	size_t i;
-
-	for (i = 0; i < lg->n; i++)
-		if (lg->files[i].partial_len)
-			return true;
-	return false;
-}
-
-static void watch_dirs(const struct logs *lg, int ino)
-{
-	size_t i;
-
-	for (i = 0; i < lg->n; i++) {
-		char *dir = xstrdup(lg->files[i].path);
-		char *slash = strrchr(dir, '/');
-		if (slash)
-			*(slash == dir ? slash + 1 : slash) = '\0';
-		/* Watching the directory also sees files that do not exist yet or get replaced. */
-		if (inotify_add_watch(ino, slash ? dir : ".",
-				      IN_MODIFY | IN_CREATE | IN_MOVED_TO | IN_CLOSE_WRITE) < 0)
-			fprintf(stderr, "pmc: cannot watch %s: %s\n", dir, strerror(errno));
-		free(dir);
-	}
-}
-
-/* Follow every file until SIGINT/SIGTERM/SIGHUP or until stdout goes away. */
-static int follow(struct logs *lg)
-{
-	char events[4096] __attribute__((aligned(__alignof__(struct inotify_event))));
-	struct pollfd pfd[2];
-	sigset_t mask;
-	int ino, sfd;
-	size_t i;
-
-	sigemptyset(&mask);
-	sigaddset(&mask, SIGINT);
-	sigaddset(&mask, SIGTERM);
-	sigaddset(&mask, SIGHUP);
-	sigprocmask(SIG_BLOCK, &mask, NULL);
-	sfd = signalfd(-1, &mask, SFD_CLOEXEC);
-	ino = inotify_init1(IN_CLOEXEC | IN_NONBLOCK);
-	if (sfd < 0 || ino < 0) {
-		pmc_cli_error("cannot follow the logs: %s", strerror(errno));
-		if (sfd >= 0)
-			close(sfd);
-		return PMC_EXIT_DAEMON;
-	}
-	watch_dirs(lg, ino);
-	pfd[0] = (struct pollfd){ .fd = sfd, .events = POLLIN };
-	pfd[1] = (struct pollfd){ .fd = ino, .events = POLLIN };
-	/* Whatever was written between the tails and the watches. */
-	for (i = 0; i < lg->n; i++)
-		catch_up(lg, &lg->files[i]);
-	flush_out(lg);
-	while (!lg->broken) {
-		int n = poll(pfd, 2, any_partial(lg) ? PARTIAL_WAIT_MS : -1);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0 || pfd[0].revents)
-			break;
-		if (n == 0) {
-			for (i = 0; i < lg->n; i++)
-				flush_partial(lg, &lg->files[i]);
-		} else {
-			while (read(ino, events, sizeof events) > 0)
-				;
-			for (i = 0; i < lg->n; i++)
-				catch_up(lg, &lg->files[i]);
-		}
-		flush_out(lg);
-	}
-	for (i = 0; i < lg->n; i++)
-		flush_partial(lg, &lg->files[i]);
-	flush_out(lg);
-	close(ino);
-	close(sfd);
-	return PMC_EXIT_OK;
-}
-
-static const char *entry_str(const cJSON *obj, const char *key)
+static const char *str_of(const cJSON *obj, const char *key)
 {
 	const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
 
 	return cJSON_IsString(v) ? v->valuestring : NULL;
 }
 
-static bool matches(const cJSON *entry, const char *target)
+static long long num_of(const cJSON *obj, const char *key, long long def)
 {
-	const cJSON *pm_id = cJSON_GetObjectItemCaseSensitive(entry, "pm_id");
-	const char *name = entry_str(entry, "name");
-	char id[32];
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
 
-	if (!target || strcmp(target, "all") == 0)
-		return true;
-	if (name && strcmp(name, target) == 0)
-		return true;
-	snprintf(id, sizeof id, "%lld", cJSON_IsNumber(pm_id) ? (long long)pm_id->valuedouble : -1);
-	return strcmp(id, target) == 0;
+	return cJSON_IsNumber(v) ? (long long)v->valuedouble : def;
 }
 
-static void add_file(struct logs *lg, const cJSON *entry, const char *path, bool is_err)
+static void add_file(struct logs *lg, const char *path, long long pm_id, const char *name,
+		     bool is_err, off_t size)
 {
-	const cJSON *pm_id = cJSON_GetObjectItemCaseSensitive(entry, "pm_id");
 	struct log_file *f;
 	size_t i;
 
@@ -350,83 +175,216 @@ static void add_file(struct logs *lg, const cJSON *entry, const char *path, bool
 	f = &lg->files[lg->n++];
 	memset(f, 0, sizeof *f);
 	f->path = xstrdup(path);
-	f->pm_id = cJSON_IsNumber(pm_id) ? (long long)pm_id->valuedouble : 0;
-	f->label = xasprintf("%lld|%s|", f->pm_id, entry_str(entry, "name") ?: "");
+	f->name = xstrdup(name ? name : "");
+	f->pm_id = pm_id;
 	f->is_err = is_err;
-	f->fd = -1;
+	f->size = size;
+	pmc_logview_fit(&lg->view, pm_id, name);
 }
 
-/* The error for a target that names nothing, with the closest app name. */
-static void no_such_target(const cJSON *list, const char *target)
+/* True when files lists an out or err file of pm_id. */
+static bool has_stream_file(const cJSON *files, long long pm_id)
 {
-	const char **names = xcalloc((size_t)cJSON_GetArraySize(list) + 1, sizeof *names);
-	const cJSON *entry;
-	const char *best;
-	size_t n = 0;
+	const cJSON *file;
 
-	if (!target || strcmp(target, "all") == 0) {
-		pmc_cli_error("no apps");
-		free(names);
-		return;
+	cJSON_ArrayForEach(file, files)
+	{
+		const char *stream = str_of(file, "stream");
+		if (num_of(file, "pm_id", -2) == pm_id && stream && strcmp(stream, "combined") != 0)
+			return true;
 	}
+	return false;
+}
+
+/*
+ * The files of the logs answer; a combined file only for an app that logs to
+ * no other (it holds the same lines as the out and error files).
+ */
+static void add_answer_files(struct logs *lg, const cJSON *files)
+{
+	const cJSON *file;
+
+	cJSON_ArrayForEach(file, files)
+	{
+		const char *stream = str_of(file, "stream");
+		long long pm_id = num_of(file, "pm_id", 0);
+		if (!stream || (strcmp(stream, "combined") == 0 && has_stream_file(files, pm_id)))
+			continue;
+		add_file(lg, str_of(file, "path"), pm_id, str_of(file, "name"),
+			 strcmp(stream, "err") == 0, (off_t)num_of(file, "size", -1));
+	}
+}
+
+static bool matches(const cJSON *entry, const char *target)
+{
+	const char *name = str_of(entry, "name");
+	char id[32];
+
+	if (!target || strcmp(target, "all") == 0)
+		return true;
+	if (name && strcmp(name, target) == 0)
+		return true;
+	snprintf(id, sizeof id, "%lld", num_of(entry, "pm_id", -1));
+	return strcmp(id, target) == 0;
+}
+
+/* Notifications that arrive before the answer wait for the tails. */
+static void keep_early(const struct pmc_rpc_response *note, void *data)
+{
+	struct logs *lg = data;
+
+	if (note->method && strcmp(note->method, "log") == 0 && note->params)
+		cJSON_AddItemToArray(lg->early, cJSON_Duplicate(note->params, true));
+}
+
+/* A daemon whose answer names no files: the paths come from the listing. */
+static int add_listed_files(struct pmc_cli *cli, struct logs *lg, const char *target, bool out,
+			    bool err)
+{
+	const cJSON *entry;
+	cJSON *list;
+	int rc;
+
+	/* The stream may have begun: keep its lines for later. */
+	rc = pmc_cli_call_notify(cli, "list", NULL, PMC_CALL_TIMEOUT_MS, keep_early, lg, &list,
+				 NULL);
+	if (rc)
+		return rc;
 	cJSON_ArrayForEach(entry, list)
-		if (entry_str(entry, "name"))
-			names[n++] = entry_str(entry, "name");
-	best = pmc_name_closest(target, names, n);
-	if (best)
-		pmc_cli_error("no app named '%s' (did you mean '%s'?)", target, best);
+	{
+		const cJSON *env = cJSON_GetObjectItemCaseSensitive(entry, "pm2_env");
+		long long pm_id = num_of(entry, "pm_id", 0);
+		if (!matches(entry, target))
+			continue;
+		if (out)
+			add_file(lg, str_of(env, "pm_out_log_path"), pm_id, str_of(entry, "name"),
+				 false, -1);
+		if (err)
+			add_file(lg, str_of(env, "pm_err_log_path"), pm_id, str_of(entry, "name"),
+				 true, -1);
+	}
+	cJSON_Delete(list);
+	return 0;
+}
+
+static cJSON *logs_params(const struct pmc_args *args, const char *target)
+{
+	cJSON *params = cJSON_CreateObject();
+
+	if (target)
+		cJSON_AddItemToArray(cJSON_AddArrayToObject(params, "targets"),
+				     cJSON_CreateString(target));
+	cJSON_AddBoolToObject(params, "follow", !args->nostream);
+	if (args->out)
+		cJSON_AddBoolToObject(params, "out", true);
+	if (args->err)
+		cJSON_AddBoolToObject(params, "err", true);
+	return params;
+}
+
+/* Follow the stream until SIGINT/SIGTERM/SIGHUP, the daemon leaves, or stdout does. */
+static int follow(struct pmc_cli *cli, struct logs *lg, int sfd)
+{
+	const cJSON *note;
+	int err;
+
+	cJSON_ArrayForEach(note, lg->early)
+		pmc_logview_note(&lg->view, note);
+	err = pmc_logview_stream(&lg->view, &cli->client, sfd);
+	if (err == 0 || err == -EPIPE)
+		return PMC_EXIT_OK;
+	if (err == -ECONNRESET)
+		pmc_cli_error("the daemon ended the log stream (it stopped or was killed)");
+	else if (err == -EBADMSG || err == -EMSGSIZE)
+		pmc_cli_error("lost the connection to the daemon (it sent an invalid message)");
 	else
-		pmc_cli_error("no app named '%s'", target);
-	free(names);
+		pmc_cli_error("lost the connection to the daemon: %s", strerror(-err));
+	return PMC_EXIT_UNREACHABLE;
+}
+
+/* Ctrl-C, kill and hangup end the follow: read them from a signalfd instead. */
+static int block_signals(sigset_t *old)
+{
+	sigset_t mask;
+	int sfd;
+
+	sigemptyset(&mask);
+	sigaddset(&mask, SIGINT);
+	sigaddset(&mask, SIGTERM);
+	sigaddset(&mask, SIGHUP);
+	sigprocmask(SIG_BLOCK, &mask, old);
+	sfd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
+	if (sfd < 0)
+		sigprocmask(SIG_SETMASK, old, NULL);
+	return sfd;
+}
+
+/* The signals that ended the follow are handled: take them before unblocking. */
+static void unblock_signals(int sfd, const sigset_t *old)
+{
+	struct signalfd_siginfo si;
+
+	while (read(sfd, &si, sizeof si) == (ssize_t)sizeof si)
+		;
+	close(sfd);
+	sigprocmask(SIG_SETMASK, old, NULL);
 }
 
 static int run_logs(struct pmc_cli *cli, const struct pmc_args *args)
 {
 	const char *target = args->pos.n ? args->pos.items[0] : NULL;
 	long long lines = args->lines.set ? args->lines.value : DEFAULT_LINES;
-	bool out = args->out || !args->err, err = args->err || !args->out;
-	struct logs lg = { .raw = args->raw, .color = cli->color };
-	const cJSON *entry;
-	cJSON *list = NULL;
+	bool every = !target || strcmp(target, "all") == 0;
+	cJSON *params = logs_params(args, target), *result = NULL;
+	const cJSON *files;
+	struct logs lg = { .early = cJSON_CreateArray() };
+	int rc, sfd = -1;
+	sigset_t old_mask;
 	size_t i;
-	int rc;
 
-	rc = pmc_cli_call(cli, "list", NULL, PMC_CALL_TIMEOUT_MS, &list);
+	pmc_logview_init(&lg.view, stdout);
+	lg.view.raw = args->raw;
+	lg.view.json = args->json;
+	lg.view.color = cli->color;
+	if (args->timestamp.set)
+		lg.view.timestamp = args->timestamp.value ?: PMC_LOGVIEW_TIMESTAMP_DEFAULT;
+	rc = pmc_cli_call_notify(cli, "logs", params, PMC_CALL_TIMEOUT_MS, keep_early, &lg,
+				 &result, NULL);
 	if (rc)
 		goto out;
-	cJSON_ArrayForEach(entry, list)
-	{
-		const cJSON *env = cJSON_GetObjectItemCaseSensitive(entry, "pm2_env");
-		if (!matches(entry, target))
-			continue;
-		if (out)
-			add_file(&lg, entry, entry_str(env, "pm_out_log_path"), false);
-		if (err)
-			add_file(&lg, entry, entry_str(env, "pm_err_log_path"), true);
+	if (!args->nostream) {
+		sfd = block_signals(&old_mask);
+		if (sfd < 0) {
+			pmc_cli_error("cannot follow the logs: %s", strerror(errno));
+			rc = PMC_EXIT_DAEMON;
+			goto out;
+		}
 	}
-	if (lg.n == 0) {
-		no_such_target(list, target);
-		rc = PMC_EXIT_DAEMON;
-		goto out;
-	}
-	/* The daemon is not needed any more: the files are read directly. */
-	pmc_client_close(&cli->client);
-	cli->connected = false;
-	for (i = 0; i < lg.n && !lg.broken; i++)
-		show_tail(&lg, &lg.files[i], lines, !args->nostream);
-	flush_out(&lg);
-	if (!args->nostream && !lg.broken)
-		rc = follow(&lg);
+	/* The daemon's own log too, as PM2 shows pm2.log, unless one stream was asked for. */
+	if (every && !args->out && !args->err)
+		add_file(&lg, cli->paths.log, PMC_LOGVIEW_DAEMON_ID, "pmcd", false, -1);
+	files = cJSON_GetObjectItemCaseSensitive(result, "files");
+	if (cJSON_IsArray(files))
+		add_answer_files(&lg, files);
+	else
+		rc = add_listed_files(cli, &lg, target, args->out || !args->err,
+				      args->err || !args->out);
+	for (i = 0; rc == 0 && i < lg.n && !lg.view.broken; i++)
+		show_tail(&lg, &lg.files[i], lines);
+	if (rc == 0 && !args->nostream && !lg.view.broken)
+		rc = follow(cli, &lg, sfd);
 out:
+	if (sfd >= 0)
+		unblock_signals(sfd, &old_mask);
 	for (i = 0; i < lg.n; i++) {
-		if (lg.files[i].fd >= 0)
-			close(lg.files[i].fd);
 		free(lg.files[i].path);
-		free(lg.files[i].label);
+		free(lg.files[i].name);
 		free(lg.files[i].partial);
 	}
 	free(lg.files);
-	cJSON_Delete(list);
+	cJSON_Delete(lg.early);
+	cJSON_Delete(result);
+	cJSON_Delete(params);
 	return rc;
 }
 
@@ -454,6 +412,13 @@ static const struct pmc_flag logs_flags[] = {
 	  .kind = PMC_FLAG_BOOL,
 	  .offset = offsetof(struct pmc_args, raw),
 	  .help = "do not prefix lines with the pm_id and the app name" },
+	{ .name = "timestamp",
+	  .kind = PMC_FLAG_OPTIONAL,
+	  .offset = offsetof(struct pmc_args, timestamp),
+	  .value_name = "FMT",
+	  .help = "prefix lines with the time they are shown (default " PMC_LOGVIEW_TIMESTAMP_DEFAULT
+		  ")",
+	  .takes = pmc_logview_is_time_format },
 	{ 0 },
 };
 
@@ -462,10 +427,20 @@ const struct pmc_cli_command pmc_cmd_logs = {
 	.min_args = 0,
 	.max_args = 1,
 	.flags = logs_flags,
-	.usage = "[TARGET] [--lines N] [--nostream] [--out|--err] [--raw]",
+	.usage = "[TARGET] [--lines N] [--nostream] [--out|--err] [--raw] [--timestamp [FMT]] "
+		 "[--json]",
 	.summary = "Print the last lines of the apps' logs, then follow them",
-	.details = "Reads the log files directly (their paths come from the listing): for each file\n"
-		   "'==> PATH <==' and its last lines, each prefixed with 'ID|NAME| '. Then prints new\n"
-		   "lines as they are written, until interrupted (Ctrl-C), unless --nostream.",
+	.details =
+		"TARGET is an app name, a pm_id or all (the default). For each log file prints\n"
+		"'==> PATH <==' and its last lines, each prefixed with 'ID|NAME | '; without a\n"
+		"TARGET the daemon's own log (pmcd.log) comes first, as 'PMC | ' lines. Then\n"
+		"prints the apps' output as the daemon writes it, across restarts and log\n"
+		"rotations, until interrupted (Ctrl-C), unless --nostream.\n"
+		"\n"
+		"--timestamp prefixes each line with the time pmc shows it, as FMT (dayjs tokens:\n"
+		"YYYY MM DD HH mm ss SSS Z, text in [brackets]); a word after --timestamp is\n"
+		"taken as FMT only when it cannot be a TARGET (or write --timestamp=FMT). --json\n"
+		"prints one object per line: {\"message\",\"timestamp\",\"type\",\"process_id\",\n"
+		"\"app_name\"}.",
 	.run = run_logs,
 };

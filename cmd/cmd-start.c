@@ -13,6 +13,7 @@
 
 #include "cli.h"
 #include "clock.h"
+#include "duration.h"
 #include "render.h"
 #include "xmalloc.h"
 
@@ -212,6 +213,32 @@ static int check_listen(const char *value, char **why)
 	return -EINVAL;
 }
 
+static int check_log_type(const char *value, char **why)
+{
+	if (strcmp(value, "json") == 0 || strcmp(value, "raw") == 0)
+		return 0;
+	*why = xasprintf("invalid log type '%s' (use json or raw)", value);
+	return -EINVAL;
+}
+
+static int check_size(const char *value, char **why)
+{
+	int64_t bytes;
+
+	if (pmc_size_parse(value, &bytes) == 0)
+		return 0;
+	*why = xasprintf("invalid size '%s' (use a number of bytes, or 512K, 10M, 1G)", value);
+	return -EINVAL;
+}
+
+static int check_rotate_names(const char *value, char **why)
+{
+	if (strcmp(value, "number") == 0 || strcmp(value, "date") == 0)
+		return 0;
+	*why = xasprintf("invalid naming '%s' (use number or date)", value);
+	return -EINVAL;
+}
+
 static void add_ms(cJSON *def, const char *key, const struct pmc_opt_int *opt)
 {
 	if (opt->set)
@@ -244,6 +271,40 @@ static void add_cluster(cJSON *def, const struct pmc_args *args)
 	add_ms(def, "listen_timeout", &args->listen_timeout);
 	if (args->shutdown_with_message)
 		cJSON_AddBoolToObject(def, "shutdown_with_message", true);
+}
+
+/*
+ * Where the output goes, how it is stamped and how the files rotate. Paths go
+ * as typed: the daemon resolves relative ones against the app's cwd.
+ */
+static void add_logs(cJSON *def, const struct pmc_args *args)
+{
+	int64_t bytes;
+
+	if (args->out_file)
+		cJSON_AddStringToObject(def, "out_file", args->out_file);
+	if (args->error_file)
+		cJSON_AddStringToObject(def, "error_file", args->error_file);
+	if (args->log_file.set && args->log_file.value)
+		cJSON_AddStringToObject(def, "log_file", args->log_file.value);
+	else if (args->log_file.set)
+		cJSON_AddBoolToObject(def, "log_file", true);
+	if (args->merge_logs)
+		cJSON_AddBoolToObject(def, "merge_logs", true);
+	if (args->time)
+		cJSON_AddBoolToObject(def, "time", true);
+	if (args->log_date_format)
+		cJSON_AddStringToObject(def, "log_date_format", args->log_date_format);
+	if (args->log_type)
+		cJSON_AddStringToObject(def, "log_type", args->log_type);
+	if (args->log_max_size && pmc_size_parse(args->log_max_size, &bytes) == 0)
+		cJSON_AddNumberToObject(def, "log_max_size", (double)bytes);
+	if (args->log_retain.set)
+		cJSON_AddNumberToObject(def, "log_retain", (double)args->log_retain.value);
+	if (args->log_rotate_names)
+		cJSON_AddStringToObject(def, "log_rotate_names", args->log_rotate_names);
+	if (args->log_compress)
+		cJSON_AddBoolToObject(def, "log_compress", true);
 }
 
 /* The DEF object of the start method, from the command line. */
@@ -280,6 +341,7 @@ static cJSON *build_def(const struct pmc_args *args, const char *cwd)
 							    (double)args->stop_exit_codes.items[i]));
 	}
 	add_cluster(def, args);
+	add_logs(def, args);
 	return def;
 }
 
@@ -490,6 +552,66 @@ static const struct pmc_flag start_flags[] = {
 	  .kind = PMC_FLAG_BOOL,
 	  .offset = offsetof(struct pmc_args, shutdown_with_message),
 	  .help = "stop Node apps with a 'shutdown' message, not a signal" },
+	{ .name = "output",
+	  .shorts = "o",
+	  .kind = PMC_FLAG_STRING,
+	  .offset = offsetof(struct pmc_args, out_file),
+	  .value_name = "FILE",
+	  .help = "standard output log (default logs/NAME-out.log; /dev/null: none)" },
+	{ .name = "error",
+	  .shorts = "e",
+	  .kind = PMC_FLAG_STRING,
+	  .offset = offsetof(struct pmc_args, error_file),
+	  .value_name = "FILE",
+	  .help = "standard error log (default logs/NAME-error.log; /dev/null: none)" },
+	{ .name = "log",
+	  .shorts = "l",
+	  .kind = PMC_FLAG_OPTIONAL,
+	  .offset = offsetof(struct pmc_args, log_file),
+	  .value_name = "FILE",
+	  .help = "also write both streams to one file (default logs/NAME.log)" },
+	{ .name = "merge-logs",
+	  .kind = PMC_FLAG_BOOL,
+	  .offset = offsetof(struct pmc_args, merge_logs),
+	  .help = "instances share their log files (no -ID suffix)" },
+	{ .name = "time",
+	  .kind = PMC_FLAG_BOOL,
+	  .offset = offsetof(struct pmc_args, time),
+	  .help = "prefix each logged line with the time" },
+	{ .name = "log-date-format",
+	  .kind = PMC_FLAG_STRING,
+	  .offset = offsetof(struct pmc_args, log_date_format),
+	  .value_name = "FMT",
+	  .help = "prefix each logged line with the time as FMT (YYYY-MM-DD HH:mm:ss Z)" },
+	{ .name = "log-type",
+	  .kind = PMC_FLAG_STRING,
+	  .offset = offsetof(struct pmc_args, log_type),
+	  .value_name = "TYPE",
+	  .help = "json: log each line as a JSON object; raw: as written (default)",
+	  .check = check_log_type },
+	{ .name = "log-max-size",
+	  .kind = PMC_FLAG_STRING,
+	  .offset = offsetof(struct pmc_args, log_max_size),
+	  .value_name = "SIZE",
+	  .help = "rotate a log file once it holds SIZE (10M, 1G; 0: never)",
+	  .check = check_size },
+	{ .name = "log-retain",
+	  .kind = PMC_FLAG_INT,
+	  .offset = offsetof(struct pmc_args, log_retain),
+	  .min = 0,
+	  .max = 100000,
+	  .value_name = "N",
+	  .help = "rotated files kept per log (default 5)" },
+	{ .name = "log-rotate-names",
+	  .kind = PMC_FLAG_STRING,
+	  .offset = offsetof(struct pmc_args, log_rotate_names),
+	  .value_name = "HOW",
+	  .help = "rotated files named NAME.log.1 (number) or by their date (date)",
+	  .check = check_rotate_names },
+	{ .name = "log-compress",
+	  .kind = PMC_FLAG_BOOL,
+	  .offset = offsetof(struct pmc_args, log_compress),
+	  .help = "gzip rotated log files" },
 	{ 0 },
 };
 
@@ -510,6 +632,12 @@ const struct pmc_cli_command pmc_cmd_start = {
 		   "Node apps get it through listen() unchanged. ADDR is PORT, HOST:PORT,\n"
 		   "tcp://HOST:PORT (HOST a numeric IP or localhost), tcp://[V6]:PORT or unix:PATH\n"
 		   "(PATH relative to the app's directory). `pmc reload` then replaces the instances\n"
-		   "one by one without refusing a connection.",
+		   "one by one without refusing a connection.\n"
+		   "\n"
+		   "Log paths (-o, -e, -l FILE) are relative to the app's directory; /dev/null or\n"
+		   "NULL discards a stream. With several instances each gets its own files (-ID\n"
+		   "before .log) unless --merge-logs. -l alone is logs/NAME.log; a word after -l\n"
+		   "is taken as its FILE, so put -l last or write -l=FILE. SIZE is 512K, 10M, 1G\n"
+		   "or bytes; rotation defaults come from pmcd.conf in PMC_HOME.",
 	.run = run_start,
 };

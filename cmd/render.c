@@ -487,6 +487,66 @@ static char *created_at(const cJSON *env)
 	return xstrdup(buf);
 }
 
+/* A row shown only when the daemon sent key: its string, "N/A" when null. */
+static char *opt_string(const cJSON *env, const char *key)
+{
+	const cJSON *v = member(env, key);
+
+	if (!v)
+		return NULL;
+	return xstrdup(cJSON_IsString(v) ? v->valuestring : "N/A");
+}
+
+/* "10.0mb", "none" for 0 (never rotated); NULL when absent. */
+static char *log_max_size(const cJSON *env)
+{
+	char buf[32];
+
+	if (!has_num(env, "log_max_size"))
+		return NULL;
+	if (num_of(env, "log_max_size", 0) <= 0)
+		return xstrdup("none (never rotated)");
+	pmc_size_format(num_of(env, "log_max_size", 0), buf, sizeof buf);
+	return xstrdup(buf);
+}
+
+/* The last log write failure and when it happened; "none"; NULL when absent. */
+static char *log_error(const cJSON *env)
+{
+	const char *error = str_of(env, "log_error", NULL);
+	char at[64];
+
+	if (!member(env, "log_error"))
+		return NULL;
+	if (!error)
+		return xstrdup("none");
+	if (num_of(env, "log_error_at", 0) <= 0)
+		return xstrdup(error);
+	pmc_render_time_iso(num_of(env, "log_error_at", 0), at, sizeof at);
+	return xasprintf("%s (at %s)", error, at);
+}
+
+/* Bytes of output dropped because a log file could not be written; NULL when none. */
+static char *log_dropped(const cJSON *env)
+{
+	char buf[32];
+
+	if (num_of(env, "log_dropped", 0) <= 0)
+		return NULL;
+	pmc_size_format(num_of(env, "log_dropped", 0), buf, sizeof buf);
+	return xstrdup(buf);
+}
+
+static char *opt_num(const cJSON *env, const char *key)
+{
+	return has_num(env, key) ? xasprintf("%lld", (long long)num_of(env, key, 0)) : NULL;
+}
+
+static char *opt_bool(const cJSON *env, const char *key)
+{
+	return member(env, key) ? bool_value(env, key) : NULL;
+}
+
 /* One describe row: a label and its value, owned. */
 struct kv {
 	const char *key;
@@ -538,6 +598,17 @@ static void describe_one(struct buf *b, const cJSON *entry, bool color, int64_t 
 		{ "stop exit codes", join_strings(member(env, "stop_exit_codes"), ", ") },
 		{ "out log path", xstrdup(str_of(env, "pm_out_log_path", "N/A")) },
 		{ "error log path", xstrdup(str_of(env, "pm_err_log_path", "N/A")) },
+		{ "combined log path", opt_string(env, "pm_log_path") },
+		{ "merge logs", opt_bool(env, "merge_logs") },
+		{ "log time", opt_bool(env, "time") },
+		{ "log date format", opt_string(env, "log_date_format") },
+		{ "log type", opt_string(env, "log_type") },
+		{ "log max size", log_max_size(env) },
+		{ "log retain", opt_num(env, "log_retain") },
+		{ "log rotate names", opt_string(env, "log_rotate_names") },
+		{ "log compress", opt_bool(env, "log_compress") },
+		{ "log error", log_error(env) },
+		{ "log dropped", log_dropped(env) },
 		{ "created at", created_at(env) },
 		{ "last exit", last_exit(env) },
 		{ "last error", xstrdup(str_of(env, "last_error", "N/A")) },
@@ -553,6 +624,9 @@ static void describe_one(struct buf *b, const cJSON *entry, bool color, int64_t 
 			continue; /* a row shown only when the daemon sent it */
 		if (strcmp(rows[i].key, "status") == 0)
 			colors[1] = pmc_render_status_color(status);
+		if ((strcmp(rows[i].key, "log error") == 0 && strcmp(rows[i].value, "none") != 0) ||
+		    strcmp(rows[i].key, "log dropped") == 0)
+			colors[1] = PMC_SGR_RED;
 		pmc_table_add(t, cells, colors);
 		free(rows[i].value);
 	}

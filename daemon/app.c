@@ -477,6 +477,95 @@ static int get_cluster(const cJSON *obj, struct pmc_app_def *def, char **cause)
 	return err;
 }
 
+/* log_file: true (logs/NAME.log), false, or a path. */
+static int get_log_file(const cJSON *obj, struct pmc_app_def *def, char **cause)
+{
+	const char *used;
+	const cJSON *item = field(obj, NAMES("log_file", "log"), &used);
+
+	if (!item)
+		return 0;
+	if (cJSON_IsBool(item)) {
+		def->log_file_default = cJSON_IsTrue(item);
+		free(def->log_file);
+		def->log_file = NULL;
+		return 0;
+	}
+	if (!cJSON_IsString(item) || !*item->valuestring)
+		return fail(cause, "%s must be true, false or a path", used);
+	def->log_file_default = false;
+	free(def->log_file);
+	def->log_file = xstrdup(item->valuestring);
+	return 0;
+}
+
+/* A size in bytes as a number, or a string with a unit ("10M"). */
+static int get_size(const cJSON *obj, const char *name, int64_t *out, char **cause)
+{
+	const char *used;
+	const cJSON *item = field(obj, NAMES(name), &used);
+
+	if (!item)
+		return 0;
+	if (cJSON_IsNumber(item) && isfinite(item->valuedouble) && item->valuedouble >= 0 &&
+	    item->valuedouble <= 9e15 && item->valuedouble == floor(item->valuedouble))
+		*out = (int64_t)item->valuedouble;
+	else if (!cJSON_IsString(item) || pmc_size_parse(item->valuestring, out) < 0)
+		return fail(cause, "%s must be a size like 10M or a number of bytes", used);
+	return 0;
+}
+
+/* A string among choices; *out is its index. */
+static int get_choice(const cJSON *obj, const char *name, const char *const *choices, int *out,
+		      const char *expect, char **cause)
+{
+	const char *used;
+	const cJSON *item = field(obj, NAMES(name), &used);
+
+	if (!item)
+		return 0;
+	for (int i = 0; cJSON_IsString(item) && choices[i]; i++) {
+		if (strcmp(item->valuestring, choices[i]) == 0) {
+			*out = i;
+			return 0;
+		}
+	}
+	*cause = xasprintf("%s must be %s", used, expect);
+	return -EINVAL;
+}
+
+static int get_logs(const cJSON *obj, struct pmc_app_def *def, char **cause)
+{
+	static const char *const types[] = { "raw", "json", NULL };
+	static const char *const names[] = { "number", "date", NULL };
+	bool compress = false;
+	int type = -1, err;
+
+	err = get_log_file(obj, def, cause);
+	if (err == 0)
+		err = get_bool(obj, NAMES("time"), &def->time, cause);
+	if (err == 0)
+		err = get_string(obj, NAMES("log_date_format"), &def->log_date_format, cause);
+	if (err == 0)
+		err = get_choice(obj, "log_type", types, &type, "json or raw", cause);
+	if (err == 0 && type >= 0) {
+		free(def->log_type);
+		def->log_type = type == 1 ? xstrdup("json") : NULL;
+	}
+	if (err == 0)
+		err = get_size(obj, "log_max_size", &def->log_max_size, cause);
+	if (err == 0)
+		err = get_int(obj, NAMES("log_retain"), 0, &def->log_retain, cause);
+	if (err == 0)
+		err = get_choice(obj, "log_rotate_names", names, &def->log_rotate_names,
+				 "number or date", cause);
+	if (err == 0 && field(obj, NAMES("log_compress"), &(const char *){ 0 })) {
+		err = get_bool(obj, NAMES("log_compress"), &compress, cause);
+		def->log_compress = compress;
+	}
+	return err;
+}
+
 static int get_rest(const cJSON *obj, struct pmc_app_def *def, char **cause)
 {
 	bool merge_given = false;
@@ -508,6 +597,8 @@ static int get_rest(const cJSON *obj, struct pmc_app_def *def, char **cause)
 		err = get_string(obj, NAMES("error_file", "err_file", "error"), &def->err_file,
 				 cause);
 	if (err == 0)
+		err = get_logs(obj, def, cause);
+	if (err == 0)
 		err = get_kill_signal(obj, def, cause);
 	if (err == 0)
 		err = get_policy(obj, def, cause);
@@ -529,6 +620,10 @@ int pmc_app_def_from_json(const cJSON *json, struct pmc_app_def *def, char **cau
 	def->policy.n_stop_exit_codes = 0;
 	def->instances = 1;
 	def->kill_signal = xstrdup("SIGINT");
+	def->log_max_size = -1;
+	def->log_retain = -1;
+	def->log_rotate_names = -1;
+	def->log_compress = -1;
 	if (!cJSON_IsObject(json)) {
 		*cause = xstrdup("the app definition must be an object");
 		err = -EINVAL;
@@ -595,6 +690,22 @@ cJSON *pmc_app_def_to_json(const struct pmc_app_def *def)
 	cJSON_AddBoolToObject(obj, "merge_logs", def->merge_logs);
 	add_opt_string(obj, "out_file", def->out_file);
 	add_opt_string(obj, "error_file", def->err_file);
+	if (def->log_file_default)
+		cJSON_AddTrueToObject(obj, "log_file");
+	else
+		add_opt_string(obj, "log_file", def->log_file);
+	cJSON_AddBoolToObject(obj, "time", def->time);
+	add_opt_string(obj, "log_date_format", def->log_date_format);
+	cJSON_AddStringToObject(obj, "log_type", def->log_type ? def->log_type : "raw");
+	if (def->log_max_size >= 0)
+		cJSON_AddNumberToObject(obj, "log_max_size", (double)def->log_max_size);
+	if (def->log_retain >= 0)
+		cJSON_AddNumberToObject(obj, "log_retain", def->log_retain);
+	if (def->log_rotate_names >= 0)
+		cJSON_AddStringToObject(obj, "log_rotate_names",
+					def->log_rotate_names ? "date" : "number");
+	if (def->log_compress >= 0)
+		cJSON_AddBoolToObject(obj, "log_compress", def->log_compress);
 	add_opt_string(obj, "kill_signal", def->kill_signal);
 	cJSON_AddBoolToObject(obj, "autorestart", p->autorestart);
 	for (size_t i = 0; i < N_DURATIONS; i++) {
@@ -650,6 +761,9 @@ void pmc_app_def_free(struct pmc_app_def *def)
 	cJSON_Delete(def->env_inherit);
 	free(def->out_file);
 	free(def->err_file);
+	free(def->log_file);
+	free(def->log_date_format);
+	free(def->log_type);
 	free(def->kill_signal);
 	free(def->stop_exit_codes);
 	pmc_strv_free(def->listen);
@@ -1134,22 +1248,48 @@ static char *with_id(char *path, int pm_id)
 	return out;
 }
 
-/* Relative files resolve against cwd, "~/" against HOME. */
-char *pmc_app_log_path(const struct pmc_app_def *def, const char *logs_dir, bool err, int pm_id)
+/* "/dev/null" and "NULL" mean no file. */
+static bool discarded(const char *file)
 {
-	const char *file = err ? def->err_file : def->out_file;
+	return file && (strcmp(file, "/dev/null") == 0 || strcmp(file, "NULL") == 0);
+}
+
+/* Relative files resolve against cwd, "~/" against HOME; -ID when not merged. */
+static char *resolve_log(const struct pmc_app_def *def, const char *file, char *fallback,
+			 int pm_id)
+{
 	const char *home = getenv("HOME");
 	char *path;
 
-	if (file && (strcmp(file, "/dev/null") == 0 || strcmp(file, "NULL") == 0))
-		return NULL;
 	if (!file)
-		path = xasprintf("%s/%s-%s.log", logs_dir, def->name, err ? "error" : "out");
+		path = fallback;
 	else if (file[0] == '~' && file[1] == '/' && home && home[0] == '/')
 		path = path_absolute(home, file + 2);
 	else
 		path = path_absolute(def->cwd, file);
+	if (path != fallback)
+		free(fallback);
 	if (def->instances > 1 && !def->merge_logs)
 		path = with_id(path, pm_id);
 	return path;
+}
+
+char *pmc_app_log_path(const struct pmc_app_def *def, const char *logs_dir, bool err, int pm_id)
+{
+	const char *file = err ? def->err_file : def->out_file;
+
+	if (discarded(file))
+		return NULL;
+	return resolve_log(def, file,
+			   xasprintf("%s/%s-%s.log", logs_dir, def->name, err ? "error" : "out"),
+			   pm_id);
+}
+
+char *pmc_app_combined_log_path(const struct pmc_app_def *def, const char *logs_dir, int pm_id)
+{
+	if (def->log_file_default)
+		return resolve_log(def, NULL, xasprintf("%s/%s.log", logs_dir, def->name), pm_id);
+	if (!def->log_file || discarded(def->log_file))
+		return NULL;
+	return resolve_log(def, def->log_file, NULL, pm_id);
 }

@@ -39,6 +39,17 @@ struct pmc_app_def {
 	bool ready_message;      /* PM2's wait_ready: the app says process.send('ready') */
 	bool shutdown_with_message; /* "shutdown" over the IPC channel instead of the signal */
 
+	/* Logs (PM2 names). Tri-states are -1 when unset: pmcd.conf decides. */
+	char *log_file;          /* combined log (-l FILE), or NULL */
+	bool log_file_default;   /* log_file: true → logs/NAME.log */
+	bool time;               /* prefix every line with a timestamp */
+	char *log_date_format;   /* dayjs-style format of that timestamp */
+	char *log_type;          /* "json" or NULL (raw) */
+	int64_t log_max_size;    /* rotate at this many bytes; 0: never; -1: unset */
+	int log_retain;          /* rotated files kept; -1: unset */
+	int log_rotate_names;    /* 0 numbered, 1 dated; -1: unset */
+	int log_compress;        /* gzip rotated files: 0, 1; -1: unset */
+
 	/* Resolved. */
 	bool resolved;
 	char *exec_path;         /* absolute script path, or NULL for a command string */
@@ -86,6 +97,10 @@ char **pmc_app_envp(const struct pmc_app_def *def, int pm_id, int index);
  * several instances and merge_logs is off. "/dev/null" and "NULL" mean no file:
  * returns NULL then. */
 char *pmc_app_log_path(const struct pmc_app_def *def, const char *logs_dir, bool err, int pm_id);
+
+/* The combined log (log_file) of an instance, resolved as the out file is; NULL
+ * when there is none (unset, "/dev/null" or "NULL"). Caller frees. */
+char *pmc_app_combined_log_path(const struct pmc_app_def *def, const char *logs_dir, int pm_id);
 
 /* Free a NULL-terminated string array. */
 void pmc_strv_free(char **v);

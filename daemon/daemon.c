@@ -17,6 +17,7 @@
 #include "instance.h"
 #include "jsonrpc.h"
 #include "log.h"
+#include "logs.h"
 #include "notify.h"
 #include "shim.h"
 #include "proc.h"
@@ -30,6 +31,9 @@ struct options {
 	int ready_fd;
 	bool foreground;
 };
+
+/* SIGUSR2: reopen every log file (for an external logrotate), as PM2 does. */
+static uv_signal_t usr2_signal;
 
 static const char usage_text[] =
 	"usage: pmcd [--foreground] [--ready-fd N] [--version] [--help]\n"
@@ -175,6 +179,7 @@ static void finish(struct pmc_daemon *d)
 	d->notify = NULL;
 	for (i = 0; i < sizeof d->signals / sizeof d->signals[0]; i++)
 		close_handle((uv_handle_t *)&d->signals[i]);
+	close_handle((uv_handle_t *)&usr2_signal);
 	close_handle((uv_handle_t *)&d->settle_timer);
 	while ((app = d->registry.apps)) {
 		pmc_registry_app_unlink(&d->registry, app);
@@ -270,6 +275,19 @@ static void on_signal(uv_signal_t *handle, int signum)
 	pmc_daemon_shutdown(d, false);
 }
 
+static void logs_reopened(int n, void *data)
+{
+	(void)n;
+	(void)data;
+}
+
+static void on_usr2(uv_signal_t *handle, int signum)
+{
+	(void)handle;
+	(void)signum;
+	pmc_logs_reopen_all(logs_reopened, NULL);
+}
+
 static void watch_signals(struct pmc_daemon *d)
 {
 	static const int signums[] = { SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGCHLD };
@@ -280,6 +298,8 @@ static void watch_signals(struct pmc_daemon *d)
 		d->signals[i].data = d;
 		uv_signal_start(&d->signals[i], on_signal, signums[i]);
 	}
+	uv_signal_init(d->loop, &usr2_signal);
+	uv_signal_start(&usr2_signal, on_usr2, SIGUSR2);
 }
 
 static const char *current_username(void)
@@ -330,6 +350,7 @@ static int daemon_setup(struct pmc_daemon *d, struct options *opt, char **cause)
 		return err;
 	pmc_log_info("pmcd %s starting (pid %d, home %s)", PMC_VERSION, (int)getpid(),
 		     d->paths.home);
+	pmc_logs_init(d->paths.home, d->paths.log, !opt->foreground);
 	if ((err = pmc_store_open(d->paths.db, &d->store, cause)) < 0)
 		return err;
 	unlink(d->paths.sock); /* stale: we hold the lock, so no daemon owns it */
@@ -388,6 +409,7 @@ out:
 	if (d->lock_fd >= 0)
 		close(d->lock_fd);
 	pmc_paths_free(&d->paths);
+	pmc_logs_fini();
 	free((char *)d->username);
 	free(d->shim_path);
 	free(d->notify_path);

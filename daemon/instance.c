@@ -3,6 +3,7 @@
 #include "instance.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,6 +14,7 @@
 #include "clock.h"
 #include "daemon.h"
 #include "log.h"
+#include "logs.h"
 #include "proc.h"
 #include "reload.h"
 #include "xmalloc.h"
@@ -189,15 +191,43 @@ static int prepare_launch(struct pmc_instance *inst, struct launch *l, char ***e
 	return 0;
 }
 
+/* Formats and rotation of an instance's logs: the definition, else pmcd.conf. */
+static void log_spec(const struct pmc_app_def *def, int pm_id, const char *combined,
+		     struct pmc_log_spec *log)
+{
+	const struct pmc_logfile_opts *conf = pmc_logs_defaults();
+
+	log->name = def->name;
+	log->pm_id = pm_id;
+	log->combined_path = combined;
+	log->date_fmt = def->log_date_format;
+	if (def->log_type && strcmp(def->log_type, "json") == 0)
+		log->kind = PMC_LOGFMT_JSON;
+	else if (def->time || def->log_date_format)
+		log->kind = PMC_LOGFMT_TIME;
+	else
+		log->kind = PMC_LOGFMT_RAW;
+	log->rotate = *conf;
+	if (def->log_max_size >= 0)
+		log->rotate.max_size = def->log_max_size;
+	if (def->log_retain >= 0)
+		log->rotate.retain = def->log_retain;
+	if (def->log_rotate_names >= 0)
+		log->rotate.date_names = def->log_rotate_names == 1;
+	if (def->log_compress >= 0)
+		log->rotate.compress = def->log_compress == 1;
+}
+
 static int op_spawn(void *ctx, char **cause)
 {
 	struct pmc_instance *inst = from_ctx(ctx);
 	struct pmc_daemon *d = inst->daemon;
 	struct pmc_app_def *def = &inst->app->def;
 	struct pmc_proc_spec spec = { 0 };
+	struct pmc_log_spec log = { 0 };
 	struct launch l = { 0 };
 	char **envp;
-	char *out_path, *err_path;
+	char *out_path, *err_path, *combined;
 	int err;
 
 	if (d->stopping) {
@@ -209,6 +239,8 @@ static int op_spawn(void *ctx, char **cause)
 	envp = pmc_app_envp(def, inst->pm_id, inst->index);
 	out_path = pmc_app_log_path(def, d->paths.logs_dir, false, inst->pm_id);
 	err_path = pmc_app_log_path(def, d->paths.logs_dir, true, inst->pm_id);
+	combined = pmc_app_combined_log_path(def, d->paths.logs_dir, inst->pm_id);
+	log_spec(def, inst->pm_id, combined, &log);
 	err = prepare_launch(inst, &l, &envp, cause);
 	if (err == 0) {
 		spec.argv = l.argv;
@@ -218,6 +250,7 @@ static int op_spawn(void *ctx, char **cause)
 		spec.err_path = err_path;
 		spec.extra_fds = l.fds;
 		spec.n_extra_fds = l.n_fds;
+		spec.log = &log;
 		err = pmc_proc_spawn(d->loop, &spec, on_proc_exit, inst, &inst->proc, cause);
 	}
 	if (l.child_channel_fd >= 0)
@@ -238,6 +271,7 @@ static int op_spawn(void *ctx, char **cause)
 	pmc_strv_free(envp);
 	free(out_path);
 	free(err_path);
+	free(combined);
 	return err;
 }
 
@@ -536,6 +570,10 @@ static void serve_listen(struct pmc_instance *inst, const cJSON *msg)
 		cJSON_AddStringToObject(reply, "cmd", "NODE_HANDLE");
 		cJSON_AddStringToObject(reply, "type", "net.Native");
 		cJSON_AddItemToObject(reply, "msg", inner);
+		/* Node's cluster hands workers non-blocking sockets and libuv relies on it:
+		 * with a blocking one, every idle worker sleeps in accept() and its event loop
+		 * freezes. The flag is on the socket, shared by this app's instances only. */
+		fcntl(lis->fd, F_SETFL, fcntl(lis->fd, F_GETFL) | O_NONBLOCK);
 		pmc_channel_send(inst->channel, reply, lis->fd);
 	} else {
 		cJSON_AddStringToObject(inner, "cmd", "pmc:listen-error");

@@ -7,6 +7,7 @@
 #include "clock.h"
 #include "daemon.h"
 #include "instance.h"
+#include "logs.h"
 #include "proc.h"
 #include "registry.h"
 
@@ -34,6 +35,39 @@ static void add_log_path(cJSON *env, const char *key, struct pmc_instance *inst,
 
 	add_string_or_null(env, key, path ? path : "/dev/null");
 	free(path);
+}
+
+/* Where the logs go, how they look and rotate, and whether writing them fails. */
+static void add_logs(cJSON *env, struct pmc_instance *inst)
+{
+	const struct pmc_app_def *def = &inst->app->def;
+	const char *logs_dir = inst->daemon->paths.logs_dir;
+	char *paths[3] = {
+		pmc_app_log_path(def, logs_dir, false, inst->pm_id),
+		pmc_app_log_path(def, logs_dir, true, inst->pm_id),
+		pmc_app_combined_log_path(def, logs_dir, inst->pm_id),
+	};
+	const struct pmc_logfile_opts *conf = pmc_logs_defaults();
+
+	if (paths[2])
+		cJSON_AddStringToObject(env, "pm_log_path", paths[2]);
+	cJSON_AddBoolToObject(env, "time", def->time);
+	add_string_or_null(env, "log_date_format", def->log_date_format);
+	cJSON_AddStringToObject(env, "log_type", def->log_type ? def->log_type : "raw");
+	cJSON_AddNumberToObject(env, "log_max_size",
+				(double)(def->log_max_size >= 0 ? def->log_max_size : conf->max_size));
+	cJSON_AddNumberToObject(env, "log_retain",
+				def->log_retain >= 0 ? def->log_retain : conf->retain);
+	cJSON_AddStringToObject(env, "log_rotate_names",
+				(def->log_rotate_names >= 0 ? def->log_rotate_names == 1
+							    : conf->date_names)
+					? "date"
+					: "number");
+	cJSON_AddBoolToObject(env, "log_compress",
+			      def->log_compress >= 0 ? def->log_compress == 1 : conf->compress);
+	pmc_logs_status_json(env, (const char *const *)paths, 3);
+	for (int i = 0; i < 3; i++)
+		free(paths[i]);
 }
 
 /* Names of the user's env, never the values: listings must not leak secrets. */
@@ -117,6 +151,7 @@ cJSON *pmc_instance_to_json(struct pmc_instance *inst)
 	cJSON_AddNumberToObject(env, "prev_restart_delay", (double)sup->prev_restart_delay);
 	add_policy(env, def);
 	cJSON_AddBoolToObject(env, "merge_logs", def->merge_logs);
+	add_logs(env, inst);
 	add_string_or_null(env, "username", inst->daemon->username);
 	cJSON_AddItemToObject(env, "env_keys", env_keys(def));
 	add_string_or_null(env, "last_error", sup->last_error);

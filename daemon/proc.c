@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * One spawned process: its own session and process group, stdout/stderr pipes
- * appended to log files, and a graceful group stop (signal, then SIGKILL).
+ * handed to the log pipeline (logs.c), and a graceful group stop (signal, then
+ * SIGKILL).
  */
 #include "proc.h"
 
@@ -20,28 +21,21 @@
 #include <unistd.h>
 
 #include "log.h"
-#include "paths.h"
+#include "logs.h"
 #include "xmalloc.h"
 
 #define DEFAULT_PATH "/usr/local/bin:/usr/bin:/bin"
-#define POLL_MS	     10	       /* group poll after the leader was reaped */
-#define GIVE_UP_MS   5000      /* after SIGKILL, how long a group may take to empty */
-#define DRAIN_MAX    (4 << 20) /* bytes one synchronous drain may take from a pipe */
+#define POLL_MS	     10	  /* group poll after the leader was reaped */
+#define GIVE_UP_MS   5000 /* after SIGKILL, how long a group may take to empty */
+#define EOF_GRACE_MS 1000 /* after the group is gone, how long its pipes may stay open */
 
 #define PMC_PROC_MAX_EXTRA_FDS 32
-
-struct stream {
-	uv_pipe_t pipe;
-	char *path;  /* log file; NULL = discard */
-	int fd;      /* the open log file, or -1 */
-	bool warned; /* a write error was logged and nothing succeeded since */
-};
 
 struct pmc_proc {
 	uv_loop_t *loop;
 	uv_process_t process;
 	uv_timer_t timer;
-	struct stream out, err;
+	struct pmc_logstream *out, *err; /* the pipes: read, formatted, written */
 	int pid; /* also the process group id */
 	pmc_proc_exit_cb cb;
 	void *data;
@@ -49,7 +43,9 @@ struct pmc_proc {
 	bool reaped;     /* libuv has waited for the leader */
 	bool stopping;   /* pmc_proc_stop was called */
 	bool killed;     /* SIGKILL went to the group */
-	bool finished;   /* the exit was reported (or would have been) */
+	bool finished;   /* the group is gone (or was given up on) */
+	bool waiting_eof; /* finished; the pipes are being drained */
+	bool reported;   /* the exit was reported (or would have been) */
 	bool released;   /* the owner let go: no callback any more */
 	uint64_t kill_deadline;
 	uint64_t killed_at;
@@ -71,13 +67,6 @@ static void live_remove(struct pmc_proc *proc)
 		}
 	}
 }
-
-/*
- * Read callbacks consume the bytes before returning, and libuv calls
- * alloc_cb and read_cb back to back, so every pipe can share one buffer
- * (a buffer per pipe would cost 64 KiB per app).
- */
-static char read_buf[65536];
 
 /* ---- Signals ----------------------------------------------------------- */
 
@@ -171,136 +160,10 @@ uint64_t pmc_proc_start_ticks(int pid)
 	return 0;
 }
 
-/* ---- Logs -------------------------------------------------------------- */
-
-static int stream_open_log(struct stream *s, const char *path, char **cause)
-{
-	char *dir, *slash;
-	int err = 0;
-
-	s->fd = -1;
-	if (!path)
-		return 0;
-	dir = xstrdup(path);
-	slash = strrchr(dir, '/');
-	s->path = xstrdup(path);
-	if (slash && slash != dir) {
-		*slash = '\0';
-		err = pmc_mkdir_p(dir, 0750);
-	}
-	if (err == 0) {
-		s->fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
-		if (s->fd < 0)
-			err = -errno;
-	}
-	if (err < 0)
-		*cause = xasprintf("cannot open log file %s: %s", path, strerror(-err));
-	free(dir);
-	return err;
-}
-
-/* Append; on a write error, warn once and drop the chunk so the app never blocks. */
-static void stream_write(struct stream *s, const char *data, size_t len)
-{
-	if (s->fd < 0)
-		return;
-	while (len > 0) {
-		ssize_t n = write(s->fd, data, len);
-		if (n > 0) {
-			data += n;
-			len -= (size_t)n;
-			continue;
-		}
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (!s->warned)
-			pmc_log_warn("cannot write to %s: %s; dropping %zu bytes", s->path,
-				     n < 0 ? strerror(errno) : "nothing written", len);
-		s->warned = true;
-		return;
-	}
-	s->warned = false;
-}
-
-static void on_close(uv_handle_t *handle);
-
-/* The pipe ended: no more reads, log file closed, handle closing. */
-static void stream_end(struct stream *s)
-{
-	if (uv_is_closing((uv_handle_t *)&s->pipe))
-		return;
-	uv_read_stop((uv_stream_t *)&s->pipe);
-	uv_close((uv_handle_t *)&s->pipe, on_close);
-	if (s->fd >= 0)
-		close(s->fd);
-	s->fd = -1;
-}
-
-/*
- * Take what is already in the pipe now, without waiting for libuv: the
- * bytes the group wrote before it died are in the file when the exit is
- * reported. Bounded, in case something that escaped the group keeps writing.
- */
-static void stream_drain(struct stream *s)
-{
-	size_t total = 0;
-	uv_os_fd_t fd;
-
-	if (uv_is_closing((uv_handle_t *)&s->pipe) ||
-	    uv_fileno((uv_handle_t *)&s->pipe, &fd) != 0)
-		return;
-	while (total < DRAIN_MAX) {
-		ssize_t n = read(fd, read_buf, sizeof read_buf);
-		if (n > 0) {
-			stream_write(s, read_buf, (size_t)n);
-			total += (size_t)n;
-		} else if (n == 0) {
-			stream_end(s);
-			return;
-		} else if (errno != EINTR) {
-			return; /* EAGAIN: empty for now */
-		}
-	}
-}
-
-static void on_alloc(uv_handle_t *handle, size_t suggested, uv_buf_t *buf)
-{
-	(void)handle;
-	(void)suggested;
-	*buf = uv_buf_init(read_buf, sizeof read_buf);
-}
-
-static struct stream *stream_of(struct pmc_proc *proc, const void *handle)
-{
-	return handle == &proc->out.pipe ? &proc->out : &proc->err;
-}
-
-static void on_read(uv_stream_t *handle, ssize_t n, const uv_buf_t *buf)
-{
-	struct stream *s = stream_of(handle->data, handle);
-
-	if (n > 0)
-		stream_write(s, buf->base, (size_t)n);
-	else if (n < 0)
-		stream_end(s); /* UV_EOF, or the pipe broke */
-}
-
-static void read_start(struct stream *s)
-{
-	int err = uv_read_start((uv_stream_t *)&s->pipe, on_alloc, on_read);
-
-	if (err < 0) {
-		pmc_log_warn("cannot read from a child's pipe: %s", uv_strerror(err));
-		stream_end(s);
-	}
-}
-
 /* ---- Lifetime ---------------------------------------------------------- */
 
 static void proc_free(struct pmc_proc *proc)
 {
-	free(proc->out.path);
-	free(proc->err.path);
 	free(proc);
 }
 
@@ -321,17 +184,16 @@ static void close_handle(struct pmc_proc *proc, uv_handle_t *handle)
 		uv_close(handle, on_close);
 }
 
-/* Takes what the pipes hold now, then closes every handle; freed in the last close. */
+/* The pipes still write what they hold now, then close on their own; freed in the last close. */
 void pmc_proc_release(struct pmc_proc *proc)
 {
 	if (!proc || proc->released)
 		return;
 	proc->released = true;
 	live_remove(proc); /* a closed process handle is never reaped by libuv */
-	stream_drain(&proc->out);
-	stream_drain(&proc->err);
-	stream_end(&proc->out);
-	stream_end(&proc->err);
+	pmc_logstream_close(proc->out);
+	pmc_logstream_close(proc->err);
+	proc->out = proc->err = NULL;
 	close_handle(proc, (uv_handle_t *)&proc->timer);
 	close_handle(proc, (uv_handle_t *)&proc->process);
 }
@@ -376,17 +238,47 @@ static void group_reap(const struct pmc_proc *proc)
 		;
 }
 
-static void finish(struct pmc_proc *proc)
+static void report(struct pmc_proc *proc)
 {
-	proc->finished = true;
+	proc->reported = true;
+	proc->waiting_eof = false;
 	uv_timer_stop(&proc->timer);
-	stream_drain(&proc->out);
-	stream_drain(&proc->err);
 	if (!proc->released && proc->cb)
 		proc->cb(proc, &proc->exit, proc->data);
 }
 
+static bool pipes_done(const struct pmc_proc *proc)
+{
+	return pmc_logstream_done(proc->out) && pmc_logstream_done(proc->err);
+}
+
 static void on_timer(uv_timer_t *timer);
+
+/*
+ * The group is gone. What it wrote just before is in the files before the
+ * exit is reported: we wait for both pipes to end and their writes to finish,
+ * but not for long, since something that left the group may hold them open.
+ */
+static void finish(struct pmc_proc *proc)
+{
+	proc->finished = true;
+	uv_timer_stop(&proc->timer);
+	if (proc->released || pipes_done(proc)) {
+		report(proc);
+		return;
+	}
+	proc->waiting_eof = true;
+	uv_timer_start(&proc->timer, on_timer, EOF_GRACE_MS, 0);
+}
+
+static void on_stream_done(struct pmc_logstream *s, void *data)
+{
+	struct pmc_proc *proc = data;
+
+	(void)s;
+	if (proc->waiting_eof && pipes_done(proc))
+		report(proc);
+}
 
 /* The leader is gone: report once the group is empty, killing what is left. */
 static void check_group(struct pmc_proc *proc)
@@ -417,6 +309,10 @@ static void on_timer(uv_timer_t *timer)
 {
 	struct pmc_proc *proc = timer->data;
 
+	if (proc->waiting_eof) {
+		report(proc); /* pipes held open past the grace: report anyway */
+		return;
+	}
 	if (proc->reaped) {
 		check_group(proc);
 		return;
@@ -444,7 +340,7 @@ static void on_process_exit(uv_process_t *process, int64_t status, int term_sign
 /* Signal the group now, SIGKILL it at the deadline; only the first call counts. */
 void pmc_proc_stop(struct pmc_proc *proc, int sig, int64_t kill_timeout_ms)
 {
-	if (proc->stopping || proc->finished || proc->released)
+	if (proc->stopping || proc->finished || proc->reported || proc->released)
 		return;
 	proc->stopping = true;
 	if (proc->reaped)
@@ -513,7 +409,8 @@ static void become_subreaper(void)
 	done = true;
 }
 
-static int spawn(struct pmc_proc *proc, const struct pmc_proc_spec *spec, char **cause)
+static int spawn(struct pmc_proc *proc, const struct pmc_proc_spec *spec, const int *writers,
+		 char **cause)
 {
 	uv_process_options_t opts = { 0 };
 	uv_stdio_container_t stdio[3 + PMC_PROC_MAX_EXTRA_FDS];
@@ -533,11 +430,11 @@ static int spawn(struct pmc_proc *proc, const struct pmc_proc_spec *spec, char *
 		return err;
 	}
 	stdio[0].flags = UV_IGNORE;
-	/* Flags are from the child's side: it writes, we read. */
-	stdio[1].flags = UV_CREATE_PIPE | UV_WRITABLE_PIPE;
-	stdio[1].data.stream = (uv_stream_t *)&proc->out.pipe;
-	stdio[2].flags = UV_CREATE_PIPE | UV_WRITABLE_PIPE;
-	stdio[2].data.stream = (uv_stream_t *)&proc->err.pipe;
+	/* Our own pipes, so their read ends can be polled and spliced from. */
+	stdio[1].flags = UV_INHERIT_FD;
+	stdio[1].data.fd = writers[0];
+	stdio[2].flags = UV_INHERIT_FD;
+	stdio[2].data.fd = writers[1];
 	opts.exit_cb = on_process_exit;
 	opts.file = file;
 	opts.args = (char **)spec->argv;
@@ -566,11 +463,34 @@ static int spawn(struct pmc_proc *proc, const struct pmc_proc_spec *spec, char *
 	return err;
 }
 
+static int make_pipes(int readers[2], int writers[2], char **cause)
+{
+	int out[2], err[2];
+
+	if (pipe2(out, O_CLOEXEC) < 0) {
+		*cause = xasprintf("cannot create a pipe: %s", strerror(errno));
+		return -errno;
+	}
+	if (pipe2(err, O_CLOEXEC) < 0) {
+		int e = errno;
+		close(out[0]);
+		close(out[1]);
+		*cause = xasprintf("cannot create a pipe: %s", strerror(e));
+		return -e;
+	}
+	readers[0] = out[0];
+	writers[0] = out[1];
+	readers[1] = err[0];
+	writers[1] = err[1];
+	return 0;
+}
+
 /* On failure nothing runs and the memory goes with the close callbacks. */
 int pmc_proc_spawn(uv_loop_t *loop, const struct pmc_proc_spec *spec, pmc_proc_exit_cb cb,
 		   void *data, struct pmc_proc **out, char **cause)
 {
 	struct pmc_proc *proc = xcalloc(1, sizeof *proc);
+	int readers[2] = { -1, -1 }, writers[2] = { -1, -1 };
 	int err;
 
 	*out = NULL;
@@ -578,41 +498,40 @@ int pmc_proc_spawn(uv_loop_t *loop, const struct pmc_proc_spec *spec, pmc_proc_e
 	proc->cb = cb;
 	proc->data = data;
 	proc->exit.code = -1;
-	uv_pipe_init(loop, &proc->out.pipe, 0);
-	uv_pipe_init(loop, &proc->err.pipe, 0);
 	uv_timer_init(loop, &proc->timer);
-	proc->out.pipe.data = proc;
-	proc->err.pipe.data = proc;
 	proc->timer.data = proc;
-	proc->handles = 3;
-	proc->out.fd = proc->err.fd = -1;
+	proc->handles = 1;
 
 	if (!spec->argv || !spec->argv[0] || !spec->cwd) {
 		*cause = xstrdup("nothing to exec");
 		err = -EINVAL;
 		goto out;
 	}
-	err = stream_open_log(&proc->out, spec->out_path, cause);
+	err = make_pipes(readers, writers, cause);
 	if (err == 0)
-		err = stream_open_log(&proc->err, spec->err_path, cause);
-	if (err == 0)
-		err = spawn(proc, spec, cause);
+		err = spawn(proc, spec, writers, cause);
+	for (int i = 0; i < 2; i++)
+		if (writers[i] >= 0)
+			close(writers[i]); /* the child has them: EOF comes when it is gone */
 	if (err == 0) {
 		proc->pid = proc->process.pid;
 		proc->next_live = live_leaders;
 		live_leaders = proc;
-		read_start(&proc->out);
-		read_start(&proc->err);
+		proc->out = pmc_logstream_start(loop, readers[0], false, spec->out_path, spec->log,
+						on_stream_done, proc);
+		proc->err = pmc_logstream_start(loop, readers[1], true, spec->err_path, spec->log,
+						on_stream_done, proc);
 		*out = proc;
 	}
 out:
 	if (err < 0) {
 		/* Nothing ran; the memory goes with the last close callback. */
+		for (int i = 0; i < 2; i++)
+			if (readers[i] >= 0)
+				close(readers[i]);
 		proc->released = true;
-		stream_end(&proc->out);
-		stream_end(&proc->err);
 		close_handle(proc, (uv_handle_t *)&proc->timer);
-		if (proc->handles == 4)
+		if (proc->handles == 2)
 			close_handle(proc, (uv_handle_t *)&proc->process);
 	}
 	return err;

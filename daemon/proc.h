@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * One spawned process: its own session and process group, stdout/stderr pipes
- * appended to log files, and a graceful group stop (signal, then SIGKILL).
+ * handed to the log pipeline (logs.h), and a graceful group stop (signal, then
+ * SIGKILL).
  */
 #ifndef PMC_DAEMON_PROC_H
 #define PMC_DAEMON_PROC_H
@@ -12,6 +13,7 @@
 #include "supervisor.h"
 
 struct pmc_proc;
+struct pmc_log_spec;
 
 struct pmc_proc_spec {
 	char *const *argv;    /* argv[0] looked up in PATH of envp when it has no '/' */
@@ -21,9 +23,12 @@ struct pmc_proc_spec {
 	const char *err_path; /* NULL: stderr discarded */
 	const int *extra_fds; /* given to the child as fds 3, 4, … (listen sockets, IPC) */
 	size_t n_extra_fds;
+	const struct pmc_log_spec *log; /* formats, combined file, rotation; NULL: raw */
 };
 
-/* Called once, after the leader was reaped and no member of its group is left. */
+/* Called once, after the leader was reaped, no member of its group is left, and
+ * what the group wrote is in the log files (unless its pipes stay open past a
+ * one-second grace, held by a process that left the group). */
 typedef void (*pmc_proc_exit_cb)(struct pmc_proc *proc, const struct pmc_sup_exit *exit,
 				 void *data);
 
@@ -46,7 +51,7 @@ void pmc_proc_stop(struct pmc_proc *proc, int signal, int64_t kill_timeout_ms);
 
 /*
  * The owner lets go (after exit_cb, or to abandon it at shutdown). Handles
- * close and memory is freed once the pipes are drained and closed.
+ * close; what the pipes hold now is still written (bounded), then they close.
  */
 void pmc_proc_release(struct pmc_proc *proc);
 

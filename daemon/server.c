@@ -36,6 +36,7 @@ struct pmc_client {
 	size_t pending_bytes; /* queued in uv_write and not yet written */
 	int refs;             /* the connection itself + every open call */
 	bool closed;
+	struct pmc_call *streams; /* calls kept open for notifications */
 	struct pmc_client *next;
 };
 
@@ -59,13 +60,23 @@ static void on_client_closed(uv_handle_t *handle)
 	client_unref(handle->data);
 }
 
+static void call_free(struct pmc_call *call);
+
 static void client_close(struct pmc_client *client)
 {
 	struct pmc_client **pos;
+	struct pmc_call *call;
 
 	if (client->closed)
 		return;
 	client->closed = true;
+	/* Streams learn that nobody listens any more; each call still holds a reference. */
+	while ((call = client->streams)) {
+		client->streams = call->next_stream;
+		if (call->close_cb)
+			call->close_cb(call, call->close_data);
+		call_free(call);
+	}
 	for (pos = &client->server->clients; *pos; pos = &(*pos)->next) {
 		if (*pos == client) {
 			*pos = client->next;
@@ -138,6 +149,47 @@ void pmc_call_error(struct pmc_call *call, int code, const char *message, cJSON 
 {
 	client_send(call->client, pmc_rpc_encode_error(call->id, code, message, data));
 	cJSON_Delete(data);
+	call_free(call);
+}
+
+void pmc_call_reply_stream(struct pmc_call *call, cJSON *result, pmc_call_close_cb close_cb,
+			   void *data)
+{
+	struct pmc_client *client = call->client;
+
+	client_send(client, pmc_rpc_encode_result(call->id, result));
+	cJSON_Delete(result);
+	call->close_cb = close_cb;
+	call->close_data = data;
+	if (client->closed) {
+		/* Gone already (or the reply overflowed): the stream ends at once. */
+		if (close_cb)
+			close_cb(call, data);
+		call_free(call);
+		return;
+	}
+	call->next_stream = client->streams;
+	client->streams = call;
+}
+
+size_t pmc_call_pending(const struct pmc_call *call)
+{
+	return call->client->pending_bytes;
+}
+
+void pmc_call_end(struct pmc_call *call, bool drop)
+{
+	struct pmc_client *client = call->client;
+	struct pmc_call **pos;
+
+	for (pos = &client->streams; *pos; pos = &(*pos)->next_stream) {
+		if (*pos == call) {
+			*pos = call->next_stream;
+			break;
+		}
+	}
+	if (drop && !client->closed)
+		client_close(client);
 	call_free(call);
 }
 

@@ -122,20 +122,25 @@ expect_has "'pmc st' completes start, stop and status" start stop status -- pmc 
 expect_is "'pmc st' completes nothing else" "start status stop" -- pmc st
 expect_has "'pmc ' completes every command and alias" start stop restart reload scale \
 	delete del reset ls list status ps l jlist describe show info desc history logs \
-	ping kill help version -- pmc ""
-expect_is "'pmc re' completes reload, reset and restart" "reload reset restart" -- pmc re
+	flush reloadLogs ping kill help version -- pmc ""
+expect_is "'pmc re' completes reload, reloadLogs, reset and restart" \
+	"reload reloadLogs reset restart" -- pmc re
 expect_is "'pmc start --na' completes --name" "--name" -- pmc start --na
 expect_is "'pmc --no-color start --na' skips the global flag" "--name" -- pmc --no-color start --na
 expect_has "'pmc start -' completes start's flags" -n --name --cwd --env --interpreter \
 	--interpreter-args --node-args --no-autorestart --min-uptime --max-restarts \
 	--restart-delay --exp-backoff-restart-delay -k --kill-timeout --stop-exit-codes \
 	-f --force -i --instances --exec-mode --port --listen --instance-var --wait-ready \
-	--listen-timeout --shutdown-with-message --json -- pmc start -
+	--listen-timeout --shutdown-with-message -o --output -e --error -l --log \
+	--merge-logs --time --log-date-format --log-type --log-max-size --log-retain \
+	--log-rotate-names --log-compress --json -- pmc start -
 expect_is "'pmc reload --' completes reload's flags" \
 	"--help --json --no-color --parallel" -- pmc reload --
 expect_is "'pmc scale --' completes scale's flags" "--help --json --no-color" -- pmc scale --
 expect_is "'pmc logs --' completes logs' flags" \
-	"--err --help --lines --no-color --nostream --out --raw" -- pmc logs --
+	"--err --help --json --lines --no-color --nostream --out --raw --timestamp" -- pmc logs --
+expect_is "'pmc flush --' completes flush's flags" "--help --json --no-color" -- pmc flush --
+expect_is "'pmc reloadLogs --' completes its flags" "--help --json --no-color" -- pmc reloadLogs --
 expect_is "'pmc history --l' completes --limit" "--limit" -- pmc history --l
 expect_has "'pmc --' completes the global flags" --no-color --json --help --version -- pmc --
 expect_is "'pmc help desc' completes commands" "desc describe" -- pmc help desc
@@ -161,12 +166,16 @@ if make_socket "$PMC_HOME/rpc.sock"; then
 			"calls: $(cat "$PMC_CALLS")"
 	fi
 	expect_is "'pmc restart api worker w' completes worker" "worker" -- pmc restart api worker w
-	for cmd in reload delete del reset describe show info desc logs history; do
+	for cmd in reload delete del reset describe show info desc logs history flush; do
 		expect_is "'pmc $cmd a' completes api and all" "all api" -- pmc "$cmd" a
 	done
 	cd "$tmp/dir" || exit 1
 	expect_has "'pmc start ' offers files and apps" api worker sub -- pmc start ""
 	expect_is "'pmc reload api ' offers the apps and all" "all api worker" -- pmc reload api ""
+	expect_is "'pmc flush api ' offers the apps and all" "all api worker" -- pmc flush api ""
+	expect_is "'pmc logs --timestamp ' offers the apps and all" "all api worker" \
+		-- pmc logs --timestamp ""
+	expect_is "'pmc reloadLogs ' offers nothing" "" -- pmc reloadLogs ""
 	expect_is "'pmc scale ' offers the apps, not all" "api worker" -- pmc scale ""
 	expect_is "'pmc scale --json w' skips the flag" "worker" -- pmc scale --json w
 	expect_is "'pmc scale api ' offers nothing for the count" "" -- pmc scale api ""
@@ -195,6 +204,10 @@ fi
 cd "$tmp/dir" || exit 1
 : >file
 expect_is "'pmc start --cwd ' completes directories only" "sub" -- pmc start --cwd ""
+for flag in -o --output -e --error -l --log; do
+	expect_is "'pmc start $flag ' completes files" "file sub" -- pmc start "$flag" ""
+done
+expect_is "'pmc start app.js -l f' completes files" "file" -- pmc start app.js -l f
 cd - >/dev/null || exit 1
 expect_is "'pmc start --name ' completes nothing" "" -- pmc start --name ""
 expect_is "'pmc start --exec-mode ' completes the modes" "cluster fork" -- pmc start --exec-mode ""
@@ -206,6 +219,14 @@ expect_is "'pmc start --instance-var ' completes nothing" "" -- pmc start --inst
 expect_is "'pmc start -i ' completes max" "max" -- pmc start -i ""
 expect_is "'pmc reload --parallel ' completes nothing" "" -- pmc reload --parallel ""
 expect_has "'pmc start --interpreter no' completes none" none -- pmc start --interpreter no
+expect_is "'pmc start --log-type ' completes the types" "json raw" -- pmc start --log-type ""
+expect_is "'pmc start --log-type j' completes json" "json" -- pmc start --log-type j
+expect_is "'pmc start --log-rotate-names ' completes the namings" "date number" \
+	-- pmc start --log-rotate-names ""
+for flag in --log-date-format --log-max-size --log-retain; do
+	expect_is "'pmc start $flag ' completes nothing" "" -- pmc start "$flag" ""
+done
+expect_is "'pmc help fl' completes flush" "flush" -- pmc help fl
 
 if command -v zsh >/dev/null 2>&1; then
 	if out=$(zsh -n "$comp_dir/_pmc" 2>&1); then

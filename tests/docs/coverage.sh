@@ -1,7 +1,8 @@
 #!/bin/sh
 # SPDX-License-Identifier: MIT
 # Every command, alias and long flag the CLI knows is documented in pmc(1) and
-# completed by the bash, zsh and fish completions (TAP).
+# completed by the bash, zsh and fish completions, and every RPC method of the
+# daemon's table has its section in pmcd(8) (TAP).
 # Usage: coverage.sh PMC_BINARY SOURCE_ROOT
 
 LC_ALL=C
@@ -18,6 +19,8 @@ case $pmc in /*) ;; *) pmc="$PWD/$pmc" ;; esac
 case $root in /*) ;; *) root="$PWD/$root" ;; esac
 
 man="$root/man/pmc.1"
+man8="$root/man/pmcd.8"
+method_table="$root/daemon/methods.c"
 completions="$root/completions/pmc.bash $root/completions/_pmc $root/completions/pmc.fish"
 
 tmp=$(mktemp -d /tmp/pmc-docs.XXXXXX) || exit 1
@@ -88,8 +91,8 @@ if ! "$pmc" help --commands >"$tmp/commands" 2>"$tmp/err"; then
 	echo "1..$n"
 	exit 1
 fi
-# Command names are lower-case words; ignore anything else (blank lines).
-grep -E '^[a-z][a-z0-9-]*$' "$tmp/commands" | sort -u >"$tmp/names"
+# Command names are words such as `ls` or `reloadLogs`; ignore anything else.
+grep -E '^[a-z][A-Za-z0-9-]*$' "$tmp/commands" | sort -u >"$tmp/names"
 check "pmc help --commands prints command names" test -s "$tmp/names"
 
 while read -r name; do
@@ -107,7 +110,8 @@ while read -r name; do
 done <"$tmp/names"
 
 # And no heading in COMMANDS documents a command the CLI does not have.
-tr ',' ' ' <"$tmp/headings" | tr -s ' ' '\n' | grep -E '^[a-z][a-z0-9-]*$' | sort -u >"$tmp/documented"
+tr ',' ' ' <"$tmp/headings" | tr -s ' ' '\n' | grep -E '^[a-z][A-Za-z0-9-]*$' |
+	sort -u >"$tmp/documented"
 extra=$(comm -23 "$tmp/documented" "$tmp/names" | tr '\n' ' ')
 if [ -z "$extra" ]; then
 	ok "pmc.1 documents no command the CLI lacks"
@@ -144,6 +148,26 @@ while read -r label flag; do
 		not_ok "$flag ($label) is completed" "missing in:$miss"
 	fi
 done <"$tmp/flags"
+
+# Methods: `&pmc_method_NAME` in the daemon's sorted table, and the
+# `.SS "Method NAME"` headings of pmcd(8), both ways.
+grep -oE '&pmc_method_[A-Za-z0-9_]+' "$method_table" | sed 's/^&pmc_method_//' |
+	sort -u >"$tmp/methods"
+sed -n 's/^\.SS "Method \([A-Za-z0-9_.]*\)"$/\1/p' "$man8" | sort -u >"$tmp/method_docs"
+check "the daemon's method table names methods" test -s "$tmp/methods"
+while read -r method; do
+	if grep -qx -- "$method" "$tmp/method_docs"; then
+		ok "method '$method' has a section in pmcd.8"
+	else
+		not_ok "method '$method' has a section in pmcd.8"
+	fi
+done <"$tmp/methods"
+extra=$(comm -23 "$tmp/method_docs" "$tmp/methods" | tr '\n' ' ')
+if [ -z "$extra" ]; then
+	ok "pmcd.8 documents no method the daemon lacks"
+else
+	not_ok "pmcd.8 documents no method the daemon lacks" "unknown to the daemon: $extra"
+fi
 
 echo "1..$n"
 exit $failed

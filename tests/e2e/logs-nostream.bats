@@ -37,14 +37,14 @@ setup() {
 @test "--lines 5 --nostream: the last 5 lines of out and error, prefixed ID|NAME|" {
 	run -0 pmc logs chatty --lines 5 --nostream
 	assert_eq "$(sections 'sorted(s)' <<<"$output")" "[\"$ERR\", \"$OUT\"]"
-	assert_eq "$(sections "s['$OUT']" <<<"$output")" "$(seq_json '0|chatty| ' out 16 20)"
-	assert_eq "$(sections "s['$ERR']" <<<"$output")" "$(seq_json '0|chatty| ' err 16 20)"
+	assert_eq "$(sections "s['$OUT']" <<<"$output")" "$(seq_json '0|chatty | ' out 16 20)"
+	assert_eq "$(sections "s['$ERR']" <<<"$output")" "$(seq_json '0|chatty | ' err 16 20)"
 }
 
 @test "the default is 15 lines; a pm_id works as target" {
 	run -0 pmc logs 0 --nostream
-	assert_eq "$(sections "s['$OUT']" <<<"$output")" "$(seq_json '0|chatty| ' out 6 20)"
-	assert_eq "$(sections "s['$ERR']" <<<"$output")" "$(seq_json '0|chatty| ' err 6 20)"
+	assert_eq "$(sections "s['$OUT']" <<<"$output")" "$(seq_json '0|chatty | ' out 6 20)"
+	assert_eq "$(sections "s['$ERR']" <<<"$output")" "$(seq_json '0|chatty | ' err 6 20)"
 }
 
 @test "--raw drops the prefix; --out and --err pick one file" {
@@ -52,15 +52,15 @@ setup() {
 	assert_eq "$(sections "s['$OUT']" <<<"$output")" "$(seq_json '' out 18 20)"
 	run -0 pmc logs chatty --lines 2 --nostream --out
 	assert_eq "$(sections 'sorted(s)' <<<"$output")" "[\"$OUT\"]"
-	assert_eq "$(sections "s['$OUT']" <<<"$output")" "$(seq_json '0|chatty| ' out 19 20)"
+	assert_eq "$(sections "s['$OUT']" <<<"$output")" "$(seq_json '0|chatty | ' out 19 20)"
 	run -0 pmc logs chatty --lines 2 --nostream --err
 	assert_eq "$(sections 'sorted(s)' <<<"$output")" "[\"$ERR\"]"
-	assert_eq "$(sections "s['$ERR']" <<<"$output")" "$(seq_json '0|chatty| ' err 19 20)"
+	assert_eq "$(sections "s['$ERR']" <<<"$output")" "$(seq_json '0|chatty | ' err 19 20)"
 }
 
 @test "more lines asked than written gives them all" {
 	run -0 pmc logs chatty --lines 1000 --nostream
-	assert_eq "$(sections "s['$OUT']" <<<"$output")" "$(seq_json '0|chatty| ' out 1 20)"
+	assert_eq "$(sections "s['$OUT']" <<<"$output")" "$(seq_json '0|chatty | ' out 1 20)"
 }
 
 @test "an app with no output says so" {
@@ -75,8 +75,8 @@ setup() {
 	pmc start sleeper.sh >/dev/null
 	wait_until 10 'grep -q "sleeper .* up" "$PMC_HOME/logs/sleeper-out.log" 2>/dev/null'
 	run -0 pmc logs --nostream --lines 1
-	assert_eq "$(sections "s['$OUT']" <<<"$output")" '["0|chatty| out 20"]'
-	assert_eq "$(sections "s['$PMC_HOME/logs/sleeper-out.log'][0].split(' ')[0]" <<<"$output")" "1|sleeper|"
+	assert_eq "$(sections "s['$OUT']" <<<"$output")" '["0|chatty  | out 20"]'
+	assert_eq "$(sections "s['$PMC_HOME/logs/sleeper-out.log'][0].split(' ')[0]" <<<"$output")" "1|sleeper"
 }
 
 @test "logs of an unknown app: exit 1; a bad --lines: exit 2" {

@@ -8,6 +8,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +18,7 @@
 
 #include "args.h"
 #include "cli.h"
+#include "logview.h"
 #include "render.h"
 
 #define ARGV(...) ((char *[]){ "pmc", __VA_ARGS__, NULL })
@@ -485,7 +487,7 @@ static void test_table_sorted(void **state)
 
 	(void)state;
 	cmds = pmc_cli_commands(&n);
-	assert_int_equal(n, 16);
+	assert_int_equal(n, 18);
 	for (i = 1; i < n; i++)
 		assert_true(strcmp(cmds[i - 1]->name, cmds[i]->name) < 0);
 	for (i = 0; i < n; i++) {
@@ -1428,6 +1430,867 @@ static void test_render_cluster(void **state)
 	cJSON_Delete(result);
 }
 
+/* Logs: the flags of start and logs, flush and reloadLogs, and how lines are printed. */
+
+static void test_start_log_flags(void **state)
+{
+	struct parsed p;
+
+	(void)state;
+	PARSE(&p, "start", "app.js", "-o", "out.log", "--error", "/dev/null", "--merge-logs",
+	      "--time", "--log-date-format", "YYYY-MM-DD HH:mm Z", "--log-type", "json",
+	      "--log-max-size", "10M", "--log-retain", "3", "--log-rotate-names", "date",
+	      "--log-compress");
+	assert_int_equal(p.rc, 0);
+	assert_string_equal(p.args.out_file, "out.log");
+	assert_string_equal(p.args.error_file, "/dev/null");
+	assert_false(p.args.log_file.set);
+	assert_true(p.args.merge_logs);
+	assert_true(p.args.time);
+	assert_string_equal(p.args.log_date_format, "YYYY-MM-DD HH:mm Z");
+	assert_string_equal(p.args.log_type, "json");
+	assert_string_equal(p.args.log_max_size, "10M");
+	assert_true(p.args.log_retain.set);
+	assert_int_equal(p.args.log_retain.value, 3);
+	assert_string_equal(p.args.log_rotate_names, "date");
+	assert_true(p.args.log_compress);
+	done(&p);
+
+	PARSE(&p, "start", "app.js", "--output=o.log", "-eNULL");
+	assert_int_equal(p.rc, 0);
+	assert_string_equal(p.args.out_file, "o.log");
+	assert_string_equal(p.args.error_file, "NULL");
+	done(&p);
+
+	PARSE_FAILS("--output needs a value (FILE)", "start", "app.js", "--output");
+	PARSE_FAILS("--error needs a value (FILE)", "start", "app.js", "-e", "--time");
+	PARSE_FAILS("--log-type: invalid log type 'xml' (use json or raw)", "start", "a",
+		    "--log-type", "xml");
+	PARSE_FAILS("--log-max-size: invalid size '10Q' (use a number of bytes, or 512K, 10M, 1G)",
+		    "start", "a", "--log-max-size", "10Q");
+	PARSE_FAILS("--log-retain: -1 is out of range (0 to 100000)", "start", "a", "--log-retain",
+		    "-1");
+	PARSE_FAILS("--log-retain: invalid number 'all'", "start", "a", "--log-retain", "all");
+	PARSE_FAILS("--log-rotate-names: invalid naming 'hourly' (use number or date)", "start", "a",
+		    "--log-rotate-names", "hourly");
+	PARSE_FAILS("--time takes no value", "start", "a", "--time=yes");
+	PARSE_FAILS("--output given more than once", "start", "a", "-o", "x", "-o", "y");
+	PARSE_FAILS("unknown flag '--merge-log' (did you mean '--merge-logs'?)", "start", "a",
+		    "--merge-log");
+	/* These are start's flags, not logs'. */
+	PARSE_FAILS("unknown flag '--time'", "logs", "--time");
+}
+
+/* -l takes the next word as FILE unless a flag or the end comes first. */
+static void test_log_optional_value(void **state)
+{
+	static const struct {
+		const char *argv[6];
+		const char *value; /* NULL: -l alone */
+		size_t npos;
+	} cases[] = {
+		{ { "start", "app.js", "-l" }, NULL, 1 },
+		{ { "start", "app.js", "--log" }, NULL, 1 },
+		{ { "start", "app.js", "-l", "--time" }, NULL, 1 },
+		{ { "start", "app.js", "-l", "-f" }, NULL, 1 },
+		{ { "start", "app.js", "-l", "--", "x" }, NULL, 1 },
+		{ { "start", "-l", "--name", "api", "app.js" }, NULL, 1 },
+		{ { "start", "app.js", "-l", "all.log" }, "all.log", 1 },
+		{ { "start", "app.js", "--log", "all.log", "--time" }, "all.log", 1 },
+		{ { "start", "app.js", "--log=all.log" }, "all.log", 1 },
+		{ { "start", "app.js", "-lall.log" }, "all.log", 1 },
+		{ { "start", "app.js", "-l=all.log" }, "all.log", 1 },
+		{ { "start", "app.js", "-fl", "all.log" }, "all.log", 1 },
+		/* As in PM2, a word after -l is its FILE, even the script. */
+		{ { "start", "-l", "app.js", "b.js" }, "app.js", 1 },
+	};
+	struct parsed p;
+	size_t i, argc;
+
+	(void)state;
+	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		char *argv[8] = { "pmc" };
+		for (argc = 0; cases[i].argv[argc]; argc++)
+			argv[argc + 1] = (char *)cases[i].argv[argc];
+		parse(&p, (int)argc + 1, argv);
+		if (p.rc != 0)
+			fail_msg("case %zu: %s", i, p.cause);
+		assert_true(p.args.log_file.set);
+		if (cases[i].value)
+			assert_string_equal(p.args.log_file.value, cases[i].value);
+		else
+			assert_null(p.args.log_file.value);
+		assert_int_equal(p.args.pos.n, cases[i].npos);
+		done(&p);
+	}
+	PARSE(&p, "start", "app.js", "-l", "--", "x");
+	assert_int_equal(p.args.script_args.n, 1);
+	assert_string_equal(p.args.script_args.items[0], "x");
+	done(&p);
+
+	PARSE_FAILS("start: missing argument (usage: pmc start SCRIPT|NAME|ID [flags] [-- args...])",
+		    "start", "-l", "app.js");
+	PARSE_FAILS("--log given more than once", "start", "a", "-l", "-l");
+	PARSE_FAILS("--log given more than once", "start", "a", "-l", "x", "--log=y");
+	PARSE_FAILS("--log: the value is empty", "start", "a", "--log=");
+	PARSE_FAILS("unknown flag '-z'", "start", "a", "-l", "-z");
+}
+
+static void test_start_log_def(void **state)
+{
+	(void)state;
+	ASSERT_START_DEF("{\"script\":\"a\",\"log_file\":true}", "start", "a", "-l");
+	ASSERT_START_DEF("{\"script\":\"a\",\"log_file\":\"logs/all.log\"}", "start", "a", "-l",
+			 "logs/all.log");
+	/* Paths go as typed; sizes in bytes; only what was given. */
+	ASSERT_START_DEF("{\"script\":\"a\",\"out_file\":\"o.log\",\"error_file\":\"/dev/null\","
+			 "\"merge_logs\":true,\"time\":true,\"log_date_format\":\"HH:mm Z\","
+			 "\"log_type\":\"json\",\"log_max_size\":10485760,\"log_retain\":0,"
+			 "\"log_rotate_names\":\"number\",\"log_compress\":true}",
+			 "start", "a", "-o", "o.log", "-e", "/dev/null", "--merge-logs", "--time",
+			 "--log-date-format", "HH:mm Z", "--log-type", "json", "--log-max-size",
+			 "10M", "--log-retain", "0", "--log-rotate-names", "number",
+			 "--log-compress");
+	ASSERT_START_DEF("{\"script\":\"a\",\"log_type\":\"raw\",\"log_max_size\":0}", "start", "a",
+			 "--log-type=raw", "--log-max-size=0");
+}
+
+static void test_logs_args(void **state)
+{
+	struct parsed p;
+
+	(void)state;
+	PARSE(&p, "logs", "api", "--timestamp");
+	assert_int_equal(p.rc, 0);
+	assert_true(p.args.timestamp.set);
+	assert_null(p.args.timestamp.value);
+	assert_string_equal(p.args.pos.items[0], "api");
+	done(&p);
+
+	/* A word that can be a target stays one. */
+	PARSE(&p, "logs", "--timestamp", "api", "--lines", "3");
+	assert_int_equal(p.rc, 0);
+	assert_true(p.args.timestamp.set);
+	assert_null(p.args.timestamp.value);
+	assert_int_equal(p.args.pos.n, 1);
+	assert_string_equal(p.args.pos.items[0], "api");
+	done(&p);
+
+	PARSE(&p, "logs", "--timestamp", "0");
+	assert_null(p.args.timestamp.value);
+	assert_string_equal(p.args.pos.items[0], "0");
+	done(&p);
+
+	/* One that cannot, or that holds date tokens, is the format. */
+	PARSE(&p, "logs", "--timestamp", "HH:mm:ss", "api");
+	assert_int_equal(p.rc, 0);
+	assert_string_equal(p.args.timestamp.value, "HH:mm:ss");
+	assert_string_equal(p.args.pos.items[0], "api");
+	done(&p);
+
+	PARSE(&p, "logs", "--timestamp", "YYYYMMDD");
+	assert_string_equal(p.args.timestamp.value, "YYYYMMDD");
+	assert_int_equal(p.args.pos.n, 0);
+	done(&p);
+
+	PARSE(&p, "logs", "--timestamp=x", "--json", "--raw", "--out", "--nostream");
+	assert_int_equal(p.rc, 0);
+	assert_string_equal(p.args.timestamp.value, "x");
+	assert_true(p.args.json && p.args.raw && p.args.out && p.args.nostream);
+	done(&p);
+
+	PARSE_FAILS("--timestamp: the value is empty", "logs", "--timestamp=");
+	PARSE_FAILS("--timestamp given more than once", "logs", "--timestamp", "--timestamp");
+	PARSE_FAILS("logs: unexpected argument 'b' (usage: pmc logs [TARGET] [--lines N] "
+		    "[--nostream] [--out|--err] [--raw] [--timestamp [FMT]] [--json])",
+		    "logs", "a", "b");
+
+	PARSE(&p, "flush");
+	assert_int_equal(p.rc, 0);
+	assert_ptr_equal(p.cmd, &pmc_cmd_flush);
+	assert_int_equal(p.args.pos.n, 0);
+	done(&p);
+	PARSE(&p, "flush", "api", "3", "--json");
+	assert_int_equal(p.rc, 0);
+	assert_int_equal(p.args.pos.n, 2);
+	assert_true(p.args.json);
+	done(&p);
+	PARSE(&p, "reloadLogs");
+	assert_int_equal(p.rc, 0);
+	assert_ptr_equal(p.cmd, &pmc_cmd_reloadLogs);
+	done(&p);
+	PARSE_FAILS("reloadLogs: unexpected argument 'api' (usage: pmc reloadLogs [--json])",
+		    "reloadLogs", "api");
+	PARSE_FAILS("unknown command 'reloadlogs' (did you mean 'reloadLogs'?)", "reloadlogs");
+	PARSE_FAILS("unknown flag '--lines'", "flush", "--lines", "2");
+}
+
+static void test_log_help(void **state)
+{
+	char *out;
+	int rc;
+
+	(void)state;
+	out = capture(3, ARGV("help", "start"), &rc);
+	assert_int_equal(rc, 0);
+	{
+		static const char *const flags[] = {
+			"-o, --output FILE",	    "-e, --error FILE",	    "-l, --log [FILE]",
+			"--merge-logs",		    "--time",		    "--log-date-format FMT",
+			"--log-type TYPE",	    "--log-max-size SIZE", "--log-retain N",
+			"--log-rotate-names HOW", "--log-compress",
+		};
+		size_t k;
+		for (k = 0; k < sizeof flags / sizeof flags[0]; k++)
+			if (!strstr(out, flags[k]))
+				fail_msg("no %s in help start", flags[k]);
+	}
+	free(out);
+	out = capture(3, ARGV("logs", "--help"), &rc);
+	assert_int_equal(rc, 0);
+	assert_non_null(strstr(out, "--timestamp [FMT]"));
+	free(out);
+	out = capture(2, ARGV("help"), &rc);
+	assert_int_equal(rc, 0);
+	assert_non_null(strstr(out, "\n  flush "));
+	assert_non_null(strstr(out, "\n  reloadLogs "));
+	free(out);
+}
+
+#define RESULT(id, json) "{\"jsonrpc\":\"2.0\",\"id\":" #id ",\"result\":" json "}\n"
+
+static void test_flush_and_reload_logs(void **state)
+{
+	struct fake f;
+	char *out, *err, *sent, *text;
+	cJSON *params;
+	int rc;
+
+	(void)state;
+	fake_daemon(&f, RESULT(1, "{\"files\":[\"/h/logs/a-out.log\",\"/h/pmcd.log\"]}"));
+	rc = RUN_FAKE(&f, &out, &err, "flush");
+	sent = fake_requests(&f);
+	assert_int_equal(rc, 0);
+	assert_string_equal(err, "");
+	assert_string_equal(out, "[pmc] Flushing /h/logs/a-out.log\n"
+				 "[pmc] Flushing /h/pmcd.log\n"
+				 "[pmc] Flushed 2 files\n");
+	/* No targets: everything, pmcd.log too. */
+	params = sent_params(sent, "flush");
+	text = cJSON_PrintUnformatted(params);
+	assert_string_equal(text, "{}");
+	free(text);
+	cJSON_Delete(params);
+	free(sent);
+	free(out);
+	free(err);
+
+	fake_daemon(&f, RESULT(1, "{\"files\":[\"/h/logs/a-out.log\"]}"));
+	rc = RUN_FAKE(&f, &out, &err, "flush", "a", "2");
+	sent = fake_requests(&f);
+	assert_int_equal(rc, 0);
+	assert_string_equal(out, "[pmc] Flushing /h/logs/a-out.log\n[pmc] Flushed 1 file\n");
+	params = sent_params(sent, "flush");
+	text = cJSON_PrintUnformatted(params);
+	assert_string_equal(text, "{\"targets\":[\"a\",\"2\"]}");
+	free(text);
+	cJSON_Delete(params);
+	free(sent);
+	free(out);
+	free(err);
+
+	fake_daemon(&f, "{\"jsonrpc\":\"2.0\",\"id\":1,\"error\":{\"code\":-32001,\"message\":"
+			"\"no app named 'apii'\",\"data\":{\"target\":\"apii\",\"suggestion\":"
+			"\"api\"}}}\n");
+	rc = RUN_FAKE(&f, &out, &err, "flush", "apii");
+	free(fake_requests(&f));
+	assert_int_equal(rc, PMC_EXIT_DAEMON);
+	assert_string_equal(out, "");
+	assert_string_equal(err, "pmc: no app named 'apii' (did you mean 'api'?)\n");
+	free(out);
+	free(err);
+
+	fake_daemon(&f, RESULT(1, "{\"files\":[]}"));
+	rc = RUN_FAKE(&f, &out, &err, "flush", "--json");
+	free(fake_requests(&f));
+	assert_int_equal(rc, 0);
+	assert_string_equal(out, "{\"files\":[]}\n");
+	free(out);
+	free(err);
+
+	fake_daemon(&f, RESULT(1, "{\"files\":7}"));
+	rc = RUN_FAKE(&f, &out, &err, "reloadLogs");
+	sent = fake_requests(&f);
+	assert_int_equal(rc, 0);
+	assert_string_equal(out, "[pmc] Reopened 7 log files\n");
+	assert_non_null(strstr(sent, "\"method\":\"reloadLogs\""));
+	free(sent);
+	free(out);
+	free(err);
+
+	fake_daemon(&f, RESULT(1, "{\"files\":1}"));
+	rc = RUN_FAKE(&f, &out, &err, "reloadLogs");
+	free(fake_requests(&f));
+	assert_string_equal(out, "[pmc] Reopened 1 log file\n");
+	free(out);
+	free(err);
+}
+
+/* 2026-11-25 10:28:58.334 UTC, a Wednesday. */
+#define T0 1795602538334LL
+
+static int64_t fake_now(void)
+{
+	return T0;
+}
+
+/* What the view printed (the memstream's buffer, caller frees); closes its stream. */
+static char *view_text(struct pmc_logview *v, char **buf)
+{
+	fclose(v->out);
+	v->out = NULL;
+	return *buf;
+}
+
+static void view_open(struct pmc_logview *v, char **buf, size_t *len)
+{
+	pmc_logview_init(v, open_memstream(buf, len));
+	assert_non_null(v->out);
+	v->now_ms = fake_now;
+}
+
+static void test_logview_lines(void **state)
+{
+	struct pmc_logview v;
+	char *buf;
+	size_t len;
+
+	(void)state;
+	setenv("TZ", "UTC", 1);
+	tzset();
+
+	/* Labels padded to the widest; the daemon's own lines are PMC. */
+	view_open(&v, &buf, &len);
+	pmc_logview_fit(&v, 0, "api");
+	pmc_logview_fit(&v, 12, "worker");
+	pmc_logview_line(&v, 0, "api", false, "hello", 5, 0);
+	pmc_logview_line(&v, 12, "worker", true, "oops", 4, 0);
+	pmc_logview_line(&v, PMC_LOGVIEW_DAEMON_ID, "pmcd", false, "App [api:0] online", 18, 0);
+	pmc_logview_line(&v, 0, "api", false, "", 0, 0);
+	/* A line goes as it is, cut at len. */
+	pmc_logview_line(&v, 0, "api", false, "ab|cd", 2, 0);
+	assert_string_equal(view_text(&v, &buf), "0|api     | hello\n"
+						       "12|worker | oops\n"
+						       "PMC       | App [api:0] online\n"
+						       "0|api     | \n"
+						       "0|api     | ab\n");
+	free(buf);
+
+	/* A longer name met later widens the column. */
+	view_open(&v, &buf, &len);
+	pmc_logview_fit(&v, 0, "a");
+	pmc_logview_line(&v, 0, "a", false, "x", 1, 0);
+	pmc_logview_fit(&v, 1, "bbb");
+	pmc_logview_line(&v, 0, "a", false, "y", 1, 0);
+	assert_string_equal(view_text(&v, &buf), "0|a | x\n0|a   | y\n");
+	free(buf);
+
+	/* Colours: by pm_id, red for errors, bold for the daemon. */
+	view_open(&v, &buf, &len);
+	v.color = true;
+	pmc_logview_fit(&v, 0, "api");
+	pmc_logview_line(&v, 0, "api", false, "a", 1, 0);
+	pmc_logview_line(&v, 1, "web", false, "b", 1, 0);
+	pmc_logview_line(&v, 5, "api", false, "c", 1, 0);
+	pmc_logview_line(&v, 0, "api", true, "d", 1, 0);
+	pmc_logview_line(&v, -1, "pmcd", false, "e", 1, 0);
+	assert_string_equal(view_text(&v, &buf), "\x1b[36m0|api\x1b[0m | a\n"
+						       "\x1b[32m1|web\x1b[0m | b\n"
+						       "\x1b[36m5|api\x1b[0m | c\n"
+						       "\x1b[31m0|api\x1b[0m | d\n"
+						       "\x1b[1mPMC\x1b[0m   | e\n");
+	free(buf);
+
+	/* --raw: the bare line. */
+	view_open(&v, &buf, &len);
+	v.raw = true;
+	v.color = true;
+	pmc_logview_line(&v, 3, "api", true, "bare", 4, 0);
+	assert_string_equal(view_text(&v, &buf), "bare\n");
+	free(buf);
+
+	/* --timestamp: the time the line is shown, before everything else. */
+	view_open(&v, &buf, &len);
+	v.timestamp = PMC_LOGVIEW_TIMESTAMP_DEFAULT;
+	pmc_logview_line(&v, 0, "api", false, "t", 1, T0 - 86400000);
+	v.raw = true;
+	pmc_logview_line(&v, 0, "api", false, "r", 1, 0);
+	v.raw = false;
+	v.color = true;
+	v.timestamp = "HH:mm:ss.SSS";
+	pmc_logview_line(&v, 0, "api", false, "c", 1, 0);
+	assert_string_equal(view_text(&v, &buf),
+			    "2026-11-25T10:28:58 0|api | t\n"
+			    "2026-11-25T10:28:58 r\n"
+			    "\x1b[2;90m10:28:58.334\x1b[0m \x1b[36m0|api\x1b[0m | c\n");
+	free(buf);
+
+	/* --json: one object per line, never coloured; the time the daemon got it. */
+	view_open(&v, &buf, &len);
+	v.json = true;
+	v.color = true;
+	v.timestamp = "HH";
+	pmc_logview_line(&v, 4, "api", true, "say \"hi\"", 8, T0 - 1000);
+	pmc_logview_line(&v, 4, "api", false, "now", 3, 0);
+	pmc_logview_line(&v, -1, "pmcd", false, "d", 1, 0);
+	/* Lines the daemon wrote as JSON objects pass through (compacted); others are text. */
+	{
+		static const char logged[] = "{\"message\":\"m\", \"timestamp\":\"t\",\"type\":\"out\","
+					     "\"process_id\":4,\"app_name\":\"api\"}";
+		static const char other[] = "{\"level\":\"info\"}";
+		pmc_logview_line(&v, 4, "api", false, logged, strlen(logged), 0);
+		pmc_logview_line(&v, 4, "api", false, other, strlen(other), 0);
+	}
+	assert_string_equal(
+		view_text(&v, &buf),
+		"{\"message\":\"say \\\"hi\\\"\",\"timestamp\":\"2026-11-25T10:28:57.334Z\","
+		"\"type\":\"err\",\"process_id\":4,\"app_name\":\"api\"}\n"
+		"{\"message\":\"now\",\"timestamp\":\"2026-11-25T10:28:58.334Z\",\"type\":\"out\","
+		"\"process_id\":4,\"app_name\":\"api\"}\n"
+		"{\"message\":\"d\",\"timestamp\":\"2026-11-25T10:28:58.334Z\",\"type\":\"out\","
+		"\"process_id\":-1,\"app_name\":\"pmcd\"}\n"
+		"{\"message\":\"m\",\"timestamp\":\"t\",\"type\":\"out\",\"process_id\":4,"
+		"\"app_name\":\"api\"}\n"
+		"{\"message\":\"{\\\"level\\\":\\\"info\\\"}\",\"timestamp\":"
+		"\"2026-11-25T10:28:58.334Z\",\"type\":\"out\",\"process_id\":4,\"app_name\":\"api\"}\n");
+	free(buf);
+}
+
+static void test_logview_notes(void **state)
+{
+	struct pmc_logview v;
+	cJSON *note;
+	char *buf;
+	size_t len;
+
+	(void)state;
+	view_open(&v, &buf, &len);
+	note = cJSON_Parse("{\"pm_id\":2,\"name\":\"web\",\"stream\":\"err\","
+			   "\"data\":\"one\\ntwo\\n\\nfour\\n\",\"at\":1}");
+	pmc_logview_note(&v, note);
+	cJSON_Delete(note);
+	/* A last line without its newline still prints; a note without data prints nothing. */
+	note = cJSON_Parse("{\"pm_id\":3,\"name\":\"db\",\"stream\":\"out\",\"data\":\"tail\"}");
+	pmc_logview_note(&v, note);
+	cJSON_Delete(note);
+	note = cJSON_Parse("{\"pm_id\":3,\"name\":\"db\",\"stream\":\"out\"}");
+	pmc_logview_note(&v, note);
+	cJSON_Delete(note);
+	assert_string_equal(view_text(&v, &buf),
+			    "2|web | one\n2|web | two\n2|web | \n2|web | four\n3|db  | tail\n");
+	free(buf);
+}
+
+static void test_time_tokens(void **state)
+{
+	static const struct {
+		const char *fmt, *want;
+	} cases[] = {
+		{ "YYYY-MM-DD HH:mm:ss Z", "2026-11-25 10:28:58 +00:00" },
+		{ "YY/M/D H:m:s.SSS ZZ", "26/11/25 10:28:58.334 +0000" },
+		{ "dddd ddd dd d MMMM MMM", "Wednesday Wed We 3 November Nov" },
+		{ "hh:mm A a h", "10:28 AM am 10" },
+		{ "X x", "1795602538 1795602538334" },
+		{ "[YYYY at] HH [o'clock]", "YYYY at 10 o'clock" },
+		/* An unclosed bracket is itself, and tokens follow it. */
+		{ "[YY", "[26" },
+		{ "-:/ ,.T", "-:/ ,.T" },
+		{ "", "" },
+	};
+	char buf[128];
+	size_t i;
+
+	(void)state;
+	setenv("TZ", "UTC", 1);
+	tzset();
+	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		size_t n = pmc_logview_format_time(cases[i].fmt, T0, buf, sizeof buf);
+		assert_string_equal(buf, cases[i].want);
+		assert_int_equal(n, strlen(cases[i].want));
+	}
+	/* Local time with its offset; 12-hour clock past noon. */
+	setenv("TZ", "EST5", 1);
+	tzset();
+	pmc_logview_format_time("YYYY-MM-DDTHH:mm:ssZ hh A", T0, buf, sizeof buf);
+	assert_string_equal(buf, "2026-11-25T05:28:58-05:00 05 AM");
+	setenv("TZ", "UTC-14", 1);
+	tzset();
+	pmc_logview_format_time("HH hh h a ZZ D", T0, buf, sizeof buf);
+	assert_string_equal(buf, "00 12 12 am +1400 26");
+	setenv("TZ", "UTC", 1);
+	tzset();
+	pmc_logview_format_time("HH h A", T0 + 3 * 3600000LL, buf, sizeof buf);
+	assert_string_equal(buf, "13 1 PM");
+	/* The buffer bounds the text, always terminated. */
+	assert_int_equal(pmc_logview_format_time("YYYY-MM-DD", T0, buf, 5), 4);
+	assert_string_equal(buf, "2026");
+	assert_int_equal(pmc_logview_format_time("YYYY", T0, buf, 0), 0);
+
+	assert_true(pmc_logview_is_time_format("HH:mm"));
+	assert_true(pmc_logview_is_time_format("YYYY"));
+	assert_true(pmc_logview_is_time_format("x-DD"));
+	assert_true(pmc_logview_is_time_format("[at] h"));
+	assert_false(pmc_logview_is_time_format("api"));
+	assert_false(pmc_logview_is_time_format("all"));
+	assert_false(pmc_logview_is_time_format("12"));
+	assert_false(pmc_logview_is_time_format("comm-ss"));
+}
+
+#define LOG_NOTE(params) "{\"jsonrpc\":\"2.0\",\"method\":\"log\",\"params\":" params "}\n"
+
+/* A stream of notifications in a socketpair; the writer end stays with the caller. */
+static void stream_client(struct pmc_client *c, int *writer, const char *script)
+{
+	int sv[2];
+
+	assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv), 0);
+	assert_int_equal(write(sv[1], script, strlen(script)), (ssize_t)strlen(script));
+	assert_int_equal(fcntl(sv[0], F_SETFL, O_NONBLOCK), 0);
+	pmc_client_init(c);
+	c->fd = sv[0];
+	pmc_frame_init(&c->frame, PMC_CLIENT_READ_MAX);
+	*writer = sv[1];
+}
+
+static void test_logview_stream(void **state)
+{
+	static const char script[] =
+		LOG_NOTE("{\"pm_id\":0,\"name\":\"api\",\"stream\":\"out\",\"data\":\"a\\nb\\n\"}")
+		"{\"jsonrpc\":\"2.0\",\"method\":\"other\",\"params\":{\"data\":\"no\\n\"}}\n"
+		"{\"jsonrpc\":\"2.0\",\"id\":9,\"result\":{}}\n"
+		LOG_NOTE("{\"pm_id\":1,\"name\":\"web\",\"stream\":\"err\",\"data\":\"c\\n\"}");
+	struct pmc_client c;
+	struct pmc_logview v;
+	int writer, stop[2];
+	char *buf;
+	size_t len;
+
+	(void)state;
+	/* The daemon hangs up: everything sent before is printed, then -ECONNRESET. */
+	stream_client(&c, &writer, script);
+	close(writer);
+	view_open(&v, &buf, &len);
+	assert_int_equal(pmc_logview_stream(&v, &c, -1), -ECONNRESET);
+	assert_string_equal(view_text(&v, &buf), "0|api | a\n0|api | b\n1|web | c\n");
+	free(buf);
+	pmc_client_close(&c);
+
+	/* Lines already read come first; then the stop fd ends the stream with 0. */
+	stream_client(&c, &writer, "");
+	assert_int_equal(pmc_frame_feed(&c.frame, script, strlen(script)), 0);
+	assert_int_equal(pipe(stop), 0);
+	assert_int_equal(write(stop[1], "x", 1), 1);
+	view_open(&v, &buf, &len);
+	assert_int_equal(pmc_logview_stream(&v, &c, stop[0]), 0);
+	assert_string_equal(view_text(&v, &buf), "0|api | a\n0|api | b\n1|web | c\n");
+	free(buf);
+	pmc_client_close(&c);
+	close(writer);
+	close(stop[0]);
+	close(stop[1]);
+
+	/* Garbage on the stream. */
+	stream_client(&c, &writer, LOG_NOTE("{\"pm_id\":0,\"name\":\"a\",\"data\":\"ok\\n\"}")
+				   "not json\n");
+	view_open(&v, &buf, &len);
+	v.raw = true;
+	assert_int_equal(pmc_logview_stream(&v, &c, -1), -EBADMSG);
+	assert_string_equal(view_text(&v, &buf), "ok\n");
+	free(buf);
+	pmc_client_close(&c);
+	close(writer);
+}
+
+/* A private directory with log files for `pmc logs` against a fake daemon. */
+struct logdir {
+	char dir[64];
+	char path[6][128];
+};
+
+static void logdir_make(struct logdir *d)
+{
+	static const char *const names[] = { "pmcd.log",       "api-out.log", "api-error.log",
+					     "worker-out.log", "worker.log",  "web-out.log" };
+	static const char *const content[] = { "daemon up\n", "a1\na2\na3\nlate\n", NULL,
+					       "w1\nw2", "w1\nboom\n", "" };
+	size_t i;
+
+	strcpy(d->dir, "/tmp/pmc-test-logs-XXXXXX");
+	assert_non_null(mkdtemp(d->dir));
+	for (i = 0; i < 6; i++) {
+		snprintf(d->path[i], sizeof d->path[i], "%s/%s", d->dir, names[i]);
+		if (content[i]) {
+			FILE *f = fopen(d->path[i], "w");
+			assert_non_null(f);
+			fputs(content[i], f);
+			fclose(f);
+		}
+	}
+}
+
+static void logdir_remove(struct logdir *d)
+{
+	size_t i;
+
+	for (i = 0; i < 6; i++)
+		unlink(d->path[i]);
+	assert_int_equal(rmdir(d->dir), 0);
+}
+
+/* The logs answer for d, then notes. Caller frees. */
+static char *logs_script(const struct logdir *d, const char *notes)
+{
+	char *s = NULL;
+
+	assert_true(asprintf(&s,
+			     "{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":{\"subscribed\":[0,1],"
+			     "\"files\":["
+			     "{\"pm_id\":0,\"name\":\"api\",\"stream\":\"out\",\"path\":\"%s\","
+			     "\"size\":9},"
+			     "{\"pm_id\":0,\"name\":\"api\",\"stream\":\"err\",\"path\":\"%s\","
+			     "\"size\":0},"
+			     "{\"pm_id\":1,\"name\":\"worker\",\"stream\":\"out\",\"path\":\"%s\","
+			     "\"size\":5},"
+			     "{\"pm_id\":1,\"name\":\"worker\",\"stream\":\"combined\","
+			     "\"path\":\"%s\",\"size\":8},"
+			     "{\"pm_id\":2,\"name\":\"web\",\"stream\":\"combined\",\"path\":\"%s\","
+			     "\"size\":0}]}}\n%s",
+			     d->path[1], d->path[2], d->path[3], d->path[4], d->path[5],
+			     notes) > 0);
+	return s;
+}
+
+static void test_logs_command(void **state)
+{
+	static const char notes[] =
+		LOG_NOTE("{\"pm_id\":0,\"name\":\"api\",\"stream\":\"out\",\"data\":\"late\\n\"}")
+		LOG_NOTE("{\"pm_id\":1,\"name\":\"worker\",\"stream\":\"err\","
+			 "\"data\":\"boom\\n\"}");
+	struct logdir d;
+	struct fake f;
+	char *script, *out, *err, *sent, *text, *want;
+	cJSON *params;
+	int rc;
+
+	(void)state;
+	logdir_make(&d);
+	script = logs_script(&d, notes);
+
+	/*
+	 * No target: pmcd.log first, each file up to the size the daemon answered,
+	 * a combined file only for an app without others, then the stream until
+	 * the daemon hangs up (exit 3).
+	 */
+	fake_daemon(&f, script);
+	f.cli.paths.log = d.path[0];
+	rc = RUN_FAKE(&f, &out, &err, "logs", "--lines", "2");
+	sent = fake_requests(&f);
+	assert_int_equal(rc, PMC_EXIT_UNREACHABLE);
+	assert_string_equal(err, "pmc: the daemon ended the log stream (it stopped or was killed)\n");
+	assert_true(asprintf(&want,
+			     "==> %s <==\n"
+			     "PMC      | daemon up\n"
+			     "==> %s <==\n"
+			     "0|api    | a2\n"
+			     "0|api    | a3\n"
+			     "(no output yet in %s)\n"
+			     "==> %s <==\n"
+			     "1|worker | w1\n"
+			     "1|worker | w2\n"
+			     "(no output yet in %s)\n"
+			     "0|api    | late\n"
+			     "1|worker | boom\n",
+			     d.path[0], d.path[1], d.path[2], d.path[3], d.path[5]) > 0);
+	assert_string_equal(out, want);
+	free(want);
+	params = sent_params(sent, "logs");
+	text = cJSON_PrintUnformatted(params);
+	assert_string_equal(text, "{\"follow\":true}");
+	free(text);
+	cJSON_Delete(params);
+	free(sent);
+	free(out);
+	free(err);
+
+	/* A target, one stream, --nostream, --raw: no pmcd.log, no stream. */
+	fake_daemon(&f, script);
+	f.cli.paths.log = d.path[0];
+	rc = RUN_FAKE(&f, &out, &err, "logs", "api", "--out", "--nostream", "--raw", "--lines",
+		      "1");
+	sent = fake_requests(&f);
+	assert_int_equal(rc, 0);
+	assert_string_equal(err, "");
+	assert_true(asprintf(&want, "==> %s <==\na3\n(no output yet in %s)\n==> %s <==\nw2\n"
+				    "(no output yet in %s)\n",
+			     d.path[1], d.path[2], d.path[3], d.path[5]) > 0);
+	assert_string_equal(out, want);
+	free(want);
+	params = sent_params(sent, "logs");
+	text = cJSON_PrintUnformatted(params);
+	assert_string_equal(text, "{\"targets\":[\"api\"],\"follow\":false,\"out\":true}");
+	free(text);
+	cJSON_Delete(params);
+	free(sent);
+	free(out);
+	free(err);
+
+	/* --json: only JSON lines on stdout; the notes about empty files go to stderr. */
+	fake_daemon(&f, script);
+	rc = RUN_FAKE(&f, &out, &err, "logs", "all", "--json", "--lines", "1", "--err");
+	sent = fake_requests(&f);
+	assert_int_equal(rc, PMC_EXIT_UNREACHABLE);
+	{
+		const char *line = out;
+		int n = 0;
+		while (*line) {
+			const char *end = strchr(line, '\n');
+			cJSON *obj = cJSON_ParseWithLength(line, (size_t)(end - line));
+			assert_non_null(obj);
+			assert_non_null(cJSON_GetObjectItem(obj, "message"));
+			assert_non_null(cJSON_GetObjectItem(obj, "timestamp"));
+			cJSON_Delete(obj);
+			line = end + 1;
+			n++;
+		}
+		assert_int_equal(n, 4);
+	}
+	assert_non_null(strstr(out, "{\"message\":\"boom\",\"timestamp\":"));
+	assert_non_null(strstr(out, "\"type\":\"err\",\"process_id\":1,\"app_name\":\"worker\"}\n"));
+	assert_non_null(strstr(err, "(no output yet in "));
+	assert_non_null(strstr(err, "pmc: the daemon ended the log stream"));
+	params = sent_params(sent, "logs");
+	text = cJSON_PrintUnformatted(params);
+	assert_string_equal(text, "{\"targets\":[\"all\"],\"follow\":true,\"err\":true}");
+	free(text);
+	cJSON_Delete(params);
+	free(sent);
+	free(out);
+	free(err);
+
+	free(script);
+
+	/* A daemon whose answer lists no files: the paths come from the listing. */
+	assert_true(asprintf(&script,
+			     "{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":{\"subscribed\":[0]}}\n"
+			     LOG_NOTE("{\"pm_id\":0,\"name\":\"api\",\"stream\":\"out\","
+				      "\"data\":\"x\\n\"}")
+			     "{\"jsonrpc\":\"2.0\",\"id\":2,\"result\":[{\"pm_id\":0,"
+			     "\"name\":\"api\",\"pm2_env\":{\"pm_out_log_path\":\"%s\","
+			     "\"pm_err_log_path\":\"%s\"}},{\"pm_id\":1,\"name\":\"other\","
+			     "\"pm2_env\":{\"pm_out_log_path\":\"%s\"}}]}\n",
+			     d.path[1], d.path[2], d.path[3]) > 0);
+	fake_daemon(&f, script);
+	rc = RUN_FAKE(&f, &out, &err, "logs", "api", "--lines", "2");
+	free(fake_requests(&f));
+	assert_int_equal(rc, PMC_EXIT_UNREACHABLE);
+	assert_true(asprintf(&want, "==> %s <==\n0|api | a3\n0|api | late\n(no output yet in %s)\n"
+				    "0|api | x\n",
+			     d.path[1], d.path[2]) > 0);
+	assert_string_equal(out, want);
+	free(want);
+	free(out);
+	free(err);
+	free(script);
+	logdir_remove(&d);
+}
+
+static void test_logs_errors_and_interrupt(void **state)
+{
+	struct fake f;
+	char *out, *err, *script;
+	sigset_t mask, pending, old;
+	struct logdir d;
+	int rc;
+
+	(void)state;
+	/* An unknown target: the daemon's error with its suggestion, exit 1. */
+	fake_daemon(&f, "{\"jsonrpc\":\"2.0\",\"id\":1,\"error\":{\"code\":-32001,\"message\":"
+			"\"no app named 'apii'\",\"data\":{\"target\":\"apii\",\"suggestion\":"
+			"\"api\"}}}\n");
+	rc = RUN_FAKE(&f, &out, &err, "logs", "apii");
+	free(fake_requests(&f));
+	assert_int_equal(rc, PMC_EXIT_DAEMON);
+	assert_string_equal(out, "");
+	assert_string_equal(err, "pmc: no app named 'apii' (did you mean 'api'?)\n");
+	free(out);
+	free(err);
+
+	/* Ctrl-C while following: exit 0, nothing on stderr, the signal consumed. */
+	logdir_make(&d);
+	script = logs_script(&d, "");
+	sigemptyset(&mask);
+	sigaddset(&mask, SIGINT);
+	sigprocmask(SIG_BLOCK, &mask, &old);
+	raise(SIGINT);
+	fake_daemon(&f, script);
+	rc = RUN_FAKE(&f, &out, &err, "logs", "api");
+	free(fake_requests(&f));
+	assert_int_equal(rc, 0);
+	assert_string_equal(err, "");
+	assert_non_null(strstr(out, "0|api    | a3\n"));
+	sigpending(&pending);
+	assert_false(sigismember(&pending, SIGINT));
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	free(out);
+	free(err);
+	free(script);
+	logdir_remove(&d);
+}
+
+static void test_render_describe_logs(void **state)
+{
+	cJSON *result = cJSON_Parse(
+		"{\"processes\":[{\"pid\":0,\"name\":\"api\",\"pm_id\":0,\"pm2_env\":{"
+		"\"pm_out_log_path\":\"/h/logs/api-out.log\",\"pm_log_path\":\"/h/logs/api.log\","
+		"\"merge_logs\":true,\"time\":true,\"log_date_format\":null,\"log_type\":\"json\","
+		"\"log_max_size\":10485760,\"log_retain\":5,\"log_rotate_names\":\"date\","
+		"\"log_compress\":false,\"log_error\":\"ENOSPC: no space left on device\","
+		"\"log_error_at\":1795602538334,\"log_dropped\":2048}}],\"events\":[]}");
+	char *out;
+
+	(void)state;
+	setenv("TZ", "UTC", 1);
+	tzset();
+	out = pmc_render_describe(result, false, T0);
+	assert_true(has_kv(out, "out log path", "/h/logs/api-out.log"));
+	assert_true(has_kv(out, "combined log path", "/h/logs/api.log"));
+	assert_true(has_kv(out, "merge logs", "true"));
+	assert_true(has_kv(out, "log time", "true"));
+	assert_true(has_kv(out, "log date format", "N/A"));
+	assert_true(has_kv(out, "log type", "json"));
+	assert_true(has_kv(out, "log max size", "10.0mb"));
+	assert_true(has_kv(out, "log retain", "5"));
+	assert_true(has_kv(out, "log rotate names", "date"));
+	assert_true(has_kv(out, "log compress", "false"));
+	assert_true(has_kv(out, "log error",
+			   "ENOSPC: no space left on device (at 2026-11-25T10:28:58+00:00)"));
+	assert_true(has_kv(out, "log dropped", "2.0kb"));
+	free(out);
+	cJSON_Delete(result);
+
+	/* A healthy app without rotation; rows the daemon did not send stay out. */
+	result = cJSON_Parse("{\"processes\":[{\"pid\":0,\"name\":\"api\",\"pm_id\":0,\"pm2_env\":{"
+			     "\"log_max_size\":0,\"log_error\":null,\"log_dropped\":0}}]}");
+	out = pmc_render_describe(result, false, T0);
+	assert_true(has_kv(out, "log max size", "none (never rotated)"));
+	assert_true(has_kv(out, "log error", "none"));
+	assert_false(has_key(out, "log dropped"));
+	assert_false(has_key(out, "combined log path"));
+	assert_false(has_key(out, "log compress"));
+	free(out);
+	cJSON_Delete(result);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1464,6 +2327,19 @@ int main(void)
 		cmocka_unit_test(test_render_list),
 		cmocka_unit_test(test_render_describe_and_history),
 		cmocka_unit_test(test_render_cluster),
+		cmocka_unit_test(test_start_log_flags),
+		cmocka_unit_test(test_log_optional_value),
+		cmocka_unit_test(test_start_log_def),
+		cmocka_unit_test(test_logs_args),
+		cmocka_unit_test(test_log_help),
+		cmocka_unit_test(test_flush_and_reload_logs),
+		cmocka_unit_test(test_logview_lines),
+		cmocka_unit_test(test_logview_notes),
+		cmocka_unit_test(test_time_tokens),
+		cmocka_unit_test(test_logview_stream),
+		cmocka_unit_test(test_logs_command),
+		cmocka_unit_test(test_logs_errors_and_interrupt),
+		cmocka_unit_test(test_render_describe_logs),
 	};
 
 	cmocka_set_message_output(CM_OUTPUT_TAP);

@@ -2,7 +2,7 @@
 # bash completion for pmc(1): commands, aliases, flags, app names and files.
 
 _pmc_commands='start stop restart reload scale delete del reset ls list status ps
-l jlist describe show info desc history logs ping kill help version'
+l jlist describe show info desc history logs flush reloadLogs ping kill help version'
 _pmc_global_flags='--no-color --json -h --help -v -V --version'
 
 # The flags of one command (by name or alias), global ones aside.
@@ -15,13 +15,15 @@ _pmc_command_flags()
 		--restart-delay --exp-backoff-restart-delay -k --kill-timeout
 		--stop-exit-codes -f --force -i --instances --exec-mode --port
 		--listen --instance-var --wait-ready --listen-timeout
-		--shutdown-with-message --json' ;;
+		--shutdown-with-message -o --output -e --error -l --log --merge-logs
+		--time --log-date-format --log-type --log-max-size --log-retain
+		--log-rotate-names --log-compress --json' ;;
 	reload) echo '--parallel --json' ;;
 	stop | restart | scale | delete | del | reset | ls | list | status | ps | \
-		l | describe | show | info | desc)
+		l | describe | show | info | desc | flush | reloadLogs)
 		echo '--json' ;;
 	history) echo '--limit --json' ;;
-	logs) echo '--lines --nostream --out --err --raw' ;;
+	logs) echo '--lines --nostream --out --err --raw --timestamp --json' ;;
 	help) echo '--commands' ;;
 	esac
 }
@@ -117,11 +119,21 @@ _pmc()
 	start:-i | start:--instances)
 		_pmc_reply "max" "$cur"
 		return 0 ;;
+	start:-o | start:--output | start:-e | start:--error | start:-l | start:--log)
+		_pmc_files -f "$cur"
+		return 0 ;;
+	start:--log-type)
+		_pmc_reply "json raw" "$cur"
+		return 0 ;;
+	start:--log-rotate-names)
+		_pmc_reply "number date" "$cur"
+		return 0 ;;
 	start:-n | start:--name | start:--env | start:--interpreter-args | \
 	start:--node-args | start:--min-uptime | start:--max-restarts | \
 	start:--restart-delay | start:--exp-backoff-restart-delay | start:-k | \
 	start:--kill-timeout | start:--stop-exit-codes | start:--port | \
 	start:--listen | start:--instance-var | start:--listen-timeout | \
+	start:--log-date-format | start:--log-max-size | start:--log-retain | \
 	reload:--parallel | history:--limit | logs:--lines)
 		return 0 ;;
 	esac
@@ -149,7 +161,7 @@ _pmc()
 		_pmc_files -f "$cur"
 		COMPREPLY+=("${apps[@]}") ;;
 	stop | restart | reload | delete | del | reset | describe | show | info | \
-		desc | logs | history)
+		desc | logs | history | flush)
 		_pmc_reply "$(_pmc_apps) all" "$cur" ;;
 	help)
 		_pmc_reply "$_pmc_commands" "$cur" ;;

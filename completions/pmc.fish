@@ -1,8 +1,8 @@
 # SPDX-License-Identifier: MIT
 # fish completion for pmc(1): commands, aliases, flags, app names and files.
 
-set -l pmc_commands start stop restart reload scale delete del reset ls list status ps l jlist describe show info desc history logs ping kill help version
-set -l pmc_target_commands stop restart reload delete del reset describe show info desc history logs
+set -l pmc_commands start stop restart reload scale delete del reset ls list status ps l jlist describe show info desc history logs flush reloadLogs ping kill help version
+set -l pmc_target_commands stop restart reload delete del reset describe show info desc history logs flush
 
 # App names from `pmc jlist`, only when a daemon already runs: jlist would
 # start one otherwise. The socket must exist and the pid in pmcd.lock, when
@@ -79,6 +79,8 @@ complete -c pmc -n __pmc_needs_command -a jlist -d 'List apps as JSON'
 complete -c pmc -n __pmc_needs_command -a 'describe show info desc' -d 'Show the details of an app'
 complete -c pmc -n __pmc_needs_command -a history -d 'Show the restart history'
 complete -c pmc -n __pmc_needs_command -a logs -d 'Print and follow app logs'
+complete -c pmc -n __pmc_needs_command -a flush -d 'Empty the log files of apps'
+complete -c pmc -n __pmc_needs_command -a reloadLogs -d 'Reopen every log file (after logrotate or a move)'
 complete -c pmc -n __pmc_needs_command -a ping -d 'Start the daemon if needed and check it answers'
 complete -c pmc -n __pmc_needs_command -a kill -d 'Stop every app and the daemon'
 complete -c pmc -n __pmc_needs_command -a help -d 'Print help for a command'
@@ -112,11 +114,22 @@ complete -c pmc -n $s -l instance-var -x -d 'Variable holding the instance index
 complete -c pmc -n $s -l wait-ready -d 'Ready when the app says so'
 complete -c pmc -n $s -l listen-timeout -x -d 'Duration: longest wait for readiness'
 complete -c pmc -n $s -l shutdown-with-message -d 'Stop Node.js apps with a shutdown message'
+complete -c pmc -n $s -s o -l output -r -F -d 'Standard output log (/dev/null: none)'
+complete -c pmc -n $s -s e -l error -r -F -d 'Standard error log (/dev/null: none)'
+complete -c pmc -n $s -s l -l log -F -d 'Also write both streams to one file'
+complete -c pmc -n $s -l merge-logs -d 'Instances share their log files'
+complete -c pmc -n $s -l time -d 'Prefix each logged line with the time'
+complete -c pmc -n $s -l log-date-format -x -d 'Prefix each logged line with the time as FMT'
+complete -c pmc -n $s -l log-type -x -a 'json raw' -d 'How lines are logged'
+complete -c pmc -n $s -l log-max-size -x -d 'Rotate a log file once it holds SIZE (10M; 0: never)'
+complete -c pmc -n $s -l log-retain -x -d 'Rotated files kept per log (default 5)'
+complete -c pmc -n $s -l log-rotate-names -x -a 'number date' -d 'How rotated files are named'
+complete -c pmc -n $s -l log-compress -d 'Gzip rotated log files'
 complete -c pmc -n $s -l json -d 'Print JSON instead of a table'
 
 # Commands that take targets.
 complete -c pmc -n "__pmc_using $pmc_target_commands" -a '(__pmc_apps) all' -d App
-complete -c pmc -n "__pmc_using stop restart reload scale delete del reset ls list status ps l describe show info desc history" -l json -d 'Print JSON instead of a table'
+complete -c pmc -n "__pmc_using stop restart reload scale delete del reset ls list status ps l describe show info desc history logs flush reloadLogs" -l json -d 'Print JSON instead of a table'
 
 # reload
 complete -c pmc -n "__pmc_using reload" -l parallel -x -d 'Instances of an app replaced at a time (default 1)'
@@ -134,6 +147,7 @@ complete -c pmc -n $g -l nostream -d 'Print the last lines and exit'
 complete -c pmc -n $g -l out -d 'Only standard output logs'
 complete -c pmc -n $g -l err -d 'Only standard error logs'
 complete -c pmc -n $g -l raw -d 'Do not prefix lines with id and name'
+complete -c pmc -n $g -l timestamp -d 'Prefix lines with the time they are shown (--timestamp=FMT)'
 
 # help
 set -l h "__pmc_using help"

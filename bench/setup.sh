@@ -1,6 +1,6 @@
 #!/bin/sh
 # SPDX-License-Identifier: MIT
-# Installs what the benchmarks use: hyperfine and wrk (apt-get), PM2 (npm, local to bench/).
+# Installs what the benchmarks use: hyperfine and wrk (apt-get), PM2 7 (npm, local to bench/).
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 
@@ -23,7 +23,7 @@ if [ -x "$pm2" ]; then
 	echo "setup: PM2 already in bench/.pm2-install"
 elif command -v npm >/dev/null 2>&1; then
 	echo "setup: installing PM2 into bench/.pm2-install"
-	npm install --prefix "$here/.pm2-install" --no-audit --no-fund --loglevel=error pm2 >/dev/null
+	npm install --prefix "$here/.pm2-install" --no-audit --no-fund --loglevel=error pm2@7 >/dev/null
 else
 	echo "setup: npm not found, PM2 comparisons will be skipped"
 fi

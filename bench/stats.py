@@ -85,12 +85,62 @@ def cmd_numbers(unit, scale):
     print(describe(values, unit, float(scale)))
 
 
+def wrk_counts(path):
+    """The "wrk-count ..." line that wrk-count.lua prints, as a dict (pids as {pid: n})."""
+    with open(path) as f:
+        line = [x for x in f if x.startswith("wrk-count ")][-1]
+    out = {}
+    for field in line.split()[1:]:
+        key, _, value = field.partition("=")
+        if key == "pids":
+            out[key] = {int(p): int(n) for p, n in
+                        (x.split(":") for x in value.split(",") if x)}
+        else:
+            out[key] = int(value)
+    return out
+
+
+def cmd_wrk(path):
+    """Requests/s, failed requests (socket errors + non-2xx), p99 and max latency, pids seen."""
+    w = wrk_counts(path)
+    errors = ("connect", "read", "write", "timeout", "non2xx")
+    failed = sum(w[k] for k in errors)
+    print("rps=%.1f requests=%d failed=%d (%s) p50=%.2fms p99=%.2fms max=%.1fms pids_seen=%d" % (
+        w["requests"] / (w["duration_us"] / 1e6), w["requests"], failed,
+        " ".join("%s=%d" % (k, w[k]) for k in errors),
+        w["p50_us"] / 1e3, w["p99_us"] / 1e3, w["max_us"] / 1e3, len(w["pids"])))
+
+
+def cmd_spread(path, *pids):
+    """Share of the responses served by each instance (pids given; one with none counts 0)."""
+    w = wrk_counts(path)
+    per = sorted((w["pids"].get(int(p), 0) for p in pids), reverse=True)
+    total = sum(w["pids"].values())
+    other = total - sum(per)
+    if not total:
+        print("responses=0")
+        return
+    print("responses=%d busiest=%.1f%% least=%.1f%% ideal=%.1f%% per_instance=%s%s" % (
+        total, 100.0 * per[0] / total, 100.0 * per[-1] / total, 100.0 / len(per),
+        "/".join(str(n) for n in per), " other_pids=%d" % other if other else ""))
+
+
+def cmd_pids(path, name):
+    """jlist (pmc or PM2): the pids of the online instances of app NAME."""
+    procs = load_json(path)
+    print(" ".join(str(p["pid"]) for p in procs
+                   if p.get("name") == name and p.get("pm2_env", {}).get("status") == "online"))
+
+
 COMMANDS = {
     "gaps": cmd_gaps,
     "history": cmd_history,
     "hyperfine": cmd_hyperfine,
     "online": cmd_online,
     "numbers": cmd_numbers,
+    "wrk": cmd_wrk,
+    "spread": cmd_spread,
+    "pids": cmd_pids,
 }
 
 if __name__ == "__main__":

@@ -56,8 +56,7 @@ static bool number_is_int64(const cJSON *item)
 	return isfinite(d) && d == trunc(d) && d >= -TWO_POW_63 && d < TWO_POW_63;
 }
 
-/* Bytes of s to quote in a message: at most 64, never half a UTF-8 sequence. */
-static int quote_len(const char *s)
+int pmc_rpc_quote_len(const char *s)
 {
 	size_t n = strnlen(s, 65);
 
@@ -86,7 +85,7 @@ static bool members_check(const cJSON *root, const char *const *names, char **ca
 	cJSON_ArrayForEach(m, root)
 	{
 		if (!member_known(m->string, names)) {
-			*cause = xasprintf("unknown member '%.*s'", quote_len(m->string),
+			*cause = xasprintf("unknown member '%.*s'", pmc_rpc_quote_len(m->string),
 					   m->string);
 			return false;
 		}

@@ -68,6 +68,9 @@ int pmc_rpc_response_decode(const char *line, size_t len, struct pmc_rpc_respons
 			    char **cause);
 void pmc_rpc_response_free(struct pmc_rpc_response *resp);
 
+/* Bytes of s to quote in an error message: at most 64, never half a UTF-8 sequence. */
+int pmc_rpc_quote_len(const char *s);
+
 /* Installs xmalloc-backed hooks into cJSON so allocation failure aborts. Call once. */
 void pmc_rpc_init_json(void);
 

@@ -4,6 +4,7 @@
 #define _GNU_SOURCE /* strnlen */
 #endif
 #include "params.h"
+#include "jsonrpc.h"
 
 #include <errno.h>
 #include <math.h>
@@ -66,19 +67,6 @@ static const struct {
 	[PMC_PARAM_STRINGS] = {is_strings, "an array of strings"},
 };
 
-/* Bytes of s to quote in a message: at most 64, never half a UTF-8 sequence. */
-static int quote_len(const char *s)
-{
-	size_t n = strnlen(s, 65);
-
-	if (n <= 64)
-		return (int)n;
-	n = 64;
-	while (n && ((unsigned char)s[n] & 0xC0) == 0x80)
-		n--;
-	return (int)n;
-}
-
 static const struct pmc_param *spec_find(const struct pmc_param *spec, size_t n, const char *name)
 {
 	for (size_t i = 0; i < n; i++)
@@ -95,7 +83,7 @@ static char *member_check(const cJSON *params, const cJSON *m, const struct pmc_
 	const cJSON *o;
 
 	if (!p)
-		return xasprintf("unknown param '%.*s'", quote_len(m->string), m->string);
+		return xasprintf("unknown param '%.*s'", pmc_rpc_quote_len(m->string), m->string);
 	for (o = params->child; o != m; o = o->next)
 		if (!strcmp(o->string, m->string))
 			return xasprintf("duplicate param '%s'", p->name);

@@ -255,7 +255,11 @@ struct op {
 	bool worked;        /* the file was opened or written without error */
 	uint64_t dropped;
 	int64_t size;
-	char *rotated;      /* a rotated file to compress */
+	struct rotated {
+		char *name;
+		struct stat st; /* which file it is, wherever it moves */
+	} rotated[2];       /* rotated files to compress (before and after the write) */
+	int n_rotated;
 	char *rotate_error;
 	bool rotated_ok;
 };
@@ -584,8 +588,9 @@ static void rotate(struct pmc_logfile *f, struct op *op)
 		return;
 	}
 	op->rotated_ok = true;
-	if (op->opts.compress && newest)
-		op->rotated = newest;
+	if (op->opts.compress && newest && op->n_rotated < 2 &&
+	    stat(newest, &op->rotated[op->n_rotated].st) == 0)
+		op->rotated[op->n_rotated++].name = newest;
 	else
 		free(newest);
 	open_file(f, op); /* a failure here drops later writes, never these */
@@ -651,6 +656,7 @@ struct compress_job {
 	uv_work_t work;
 	struct pmc_logfile *f;
 	char *src;       /* its name when it was rotated */
+	struct stat st;  /* the file itself */
 	int retain;      /* numbered files it may have moved to meanwhile */
 	char *error;
 };
@@ -703,11 +709,21 @@ static void compress_work(uv_work_t *w)
 	struct compress_job *job = w->data;
 	struct pmc_logfile *f = job->f;
 	char *tmp, *name, *dst;
-	int in = open(job->src, O_RDONLY | O_CLOEXEC);
 	struct stat st;
+	bool found;
+	int in = -1;
 
-	if (in < 0 || fstat(in, &st) < 0) {
-		job->error = xasprintf("cannot compress %s: %s", job->src, strerror(errno));
+	uv_mutex_lock(&f->names);
+	name = find_rotated(job, &job->st);
+	found = name != NULL;
+	if (name)
+		in = open(name, O_RDONLY | O_CLOEXEC);
+	uv_mutex_unlock(&f->names);
+	free(name);
+	if (in < 0 || fstat(in, &st) < 0 || st.st_ino != job->st.st_ino) {
+		if (found) /* else it was deleted (retention) before its turn */
+			job->error = xasprintf("cannot compress %s: %s", job->src,
+					       in < 0 ? strerror(errno) : "it was replaced");
 		if (in >= 0)
 			close(in);
 		return;
@@ -754,12 +770,13 @@ static void compress_done(uv_work_t *w, int status)
 	kick(f);
 }
 
-static void compress_start(struct pmc_logfile *f, char *src, int retain)
+static void compress_start(struct pmc_logfile *f, struct rotated *r, int retain)
 {
 	struct compress_job *job = xcalloc(1, sizeof *job);
 
 	job->f = f;
-	job->src = src;
+	job->src = r->name;
+	job->st = r->st;
 	job->retain = retain;
 	job->work.data = job;
 	f->jobs++;
@@ -832,8 +849,8 @@ static void after_work(uv_work_t *w, int status)
 	f->busy = false;
 	f->size = op->size;
 	record_outcome(f, op);
-	if (op->rotated)
-		compress_start(f, op->rotated, op->opts.retain);
+	for (int i = 0; i < op->n_rotated; i++)
+		compress_start(f, &op->rotated[i], op->opts.retain);
 	free(op->err_text);
 	free(op->rotate_error);
 	memset(op, 0, sizeof *op);

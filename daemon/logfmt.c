@@ -245,6 +245,11 @@ static const char *const short_escapes[32] = {
 	['\b'] = "\\b", ['\f'] = "\\f", ['\n'] = "\\n", ['\r'] = "\\r", ['\t'] = "\\t",
 };
 
+/* Bytes that cannot be copied as they are: controls, '"', '\\', and non-ASCII (checked). */
+static const unsigned char special[256] = {
+	[0 ... 0x1f] = 1, ['"'] = 1, ['\\'] = 1, [0x80 ... 0xff] = 1,
+};
+
 void pmc_logfmt_json_escape(struct pmc_logbuf *b, const char *s, size_t len)
 {
 	const unsigned char *p = (const unsigned char *)s;
@@ -253,13 +258,14 @@ void pmc_logfmt_json_escape(struct pmc_logbuf *b, const char *s, size_t len)
 
 	buf_reserve(b, len + 2);
 	while (i < len) {
-		unsigned char c = p[i];
+		unsigned char c;
 		size_t n;
 
-		if (c >= 0x20 && c != '"' && c != '\\' && c < 0x80) {
+		while (i < len && !special[p[i]])
 			i++;
-			continue;
-		}
+		if (i == len)
+			break;
+		c = p[i];
 		if (c >= 0x80 && (n = utf8_len(p + i, len - i)) != 0) {
 			i += n;
 			continue;
@@ -294,11 +300,24 @@ void pmc_logfmt_init(struct pmc_logfmt *f, enum pmc_logfmt_kind kind, const char
 	f->type = type ? type : "out";
 	f->cap = cap ? cap : PMC_LOGFMT_CAP;
 	f->stamp_ms = INT64_MIN;
+	if (kind == PMC_LOGFMT_JSON) {
+		/* What ends every JSON line never changes: made once. */
+		char num[24];
+		int n = snprintf(num, sizeof num, "%d", pm_id);
+		pmc_logbuf_add(&f->json_tail, "\",\"type\":\"", 10);
+		pmc_logfmt_json_escape(&f->json_tail, f->type, strlen(f->type));
+		pmc_logbuf_add(&f->json_tail, "\",\"process_id\":", 15);
+		pmc_logbuf_add(&f->json_tail, num, (size_t)n);
+		pmc_logbuf_add(&f->json_tail, ",\"app_name\":\"", 13);
+		pmc_logfmt_json_escape(&f->json_tail, f->name, strlen(f->name));
+		pmc_logbuf_add(&f->json_tail, "\"}\n", 3);
+	}
 }
 
 void pmc_logfmt_free(struct pmc_logfmt *f)
 {
 	pmc_logbuf_free(&f->partial);
+	pmc_logbuf_free(&f->json_tail);
 }
 
 void pmc_logfmt_out_free(struct pmc_logfmt_out *out)
@@ -318,17 +337,36 @@ bool pmc_logfmt_holding(const struct pmc_logfmt *f)
 	return f->partial.len > 0;
 }
 
-/* The formatted time of ms; every line of a chunk shares it, so it is cached. */
+/*
+ * The formatted time of ms; every line of a chunk shares it, so it is cached.
+ * For JSON it is the whole `","timestamp":"…"` piece, escaped.
+ */
 static const char *stamp(struct pmc_logfmt *f, int64_t ms, size_t *len)
 {
-	if (f->stamp_ms != ms) {
-		if (f->date_fmt)
-			f->stamp_len = pmc_logfmt_date(f->stamp, sizeof f->stamp, f->date_fmt, ms);
-		else
-			f->stamp_len = pmc_logfmt_iso(f->stamp, sizeof f->stamp, ms);
-		f->stamp_ms = ms;
+	char when[sizeof f->stamp / 2];
+	size_t n;
+
+	if (f->stamp_ms == ms) {
+		*len = f->stamp_len;
+		return f->stamp;
 	}
-	*len = f->stamp_len;
+	if (f->date_fmt)
+		n = pmc_logfmt_date(when, sizeof when, f->date_fmt, ms);
+	else
+		n = pmc_logfmt_iso(when, sizeof when, ms);
+	if (f->kind == PMC_LOGFMT_JSON) {
+		struct pmc_logbuf b = { 0 };
+		pmc_logbuf_add(&b, "\",\"timestamp\":\"", 15);
+		pmc_logfmt_json_escape(&b, when, n);
+		n = b.len < sizeof f->stamp ? b.len : sizeof f->stamp;
+		memcpy(f->stamp, b.data, n);
+		pmc_logbuf_free(&b);
+	} else {
+		memcpy(f->stamp, when, n);
+	}
+	f->stamp_len = n;
+	f->stamp_ms = ms;
+	*len = n;
 	return f->stamp;
 }
 
@@ -338,7 +376,6 @@ static void emit(struct pmc_logfmt *f, const char *p, size_t n, int64_t ms, bool
 {
 	const char *st;
 	size_t st_len;
-	char num[24];
 
 	switch (f->kind) {
 	case PMC_LOGFMT_TIME:
@@ -357,17 +394,9 @@ static void emit(struct pmc_logfmt *f, const char *p, size_t n, int64_t ms, bool
 			n--;
 		pmc_logbuf_add(text, "{\"message\":\"", 12);
 		pmc_logfmt_json_escape(text, p, n);
-		pmc_logbuf_add(text, "\",\"timestamp\":\"", 15);
-		st = stamp(f, ms, &st_len);
-		pmc_logfmt_json_escape(text, st, st_len);
-		pmc_logbuf_add(text, "\",\"type\":\"", 10);
-		pmc_logbuf_add(text, f->type, strlen(f->type));
-		snprintf(num, sizeof num, "%d", f->pm_id);
-		pmc_logbuf_add(text, "\",\"process_id\":", 15);
-		pmc_logbuf_add(text, num, strlen(num));
-		pmc_logbuf_add(text, ",\"app_name\":\"", 13);
-		pmc_logfmt_json_escape(text, f->name, strlen(f->name));
-		pmc_logbuf_add(text, "\"}\n", 3);
+		st = stamp(f, ms, &st_len); /* '"' through the end, ready to copy */
+		pmc_logbuf_add(text, st, st_len);
+		pmc_logbuf_add(text, f->json_tail.data, f->json_tail.len);
 		return;
 	}
 }

@@ -55,8 +55,9 @@ struct pmc_logfmt {
 	int64_t partial_ms;        /* when its first byte arrived */
 	bool mid_line;             /* the output ends inside a line: no prefix for what follows */
 	int64_t stamp_ms;          /* stamp holds the formatted time of stamp_ms */
-	char stamp[128];
+	char stamp[256];
 	size_t stamp_len;
+	struct pmc_logbuf json_tail; /* the end of every JSON line: type, id, name */
 };
 
 /* What one chunk turns into: text, then span (bytes of the input, unchanged). */

@@ -347,6 +347,18 @@ static const struct {
 	  "argv must be a non-empty array of strings" },
 	{ "{\"resolved\":true,\"exec_interpreter\":\"none\",\"argv\":[\"a\"],\"exec_path\":3}",
 	  "exec_path must be a string" },
+	{ "{\"log_file\":3}", "log_file must be true, false or a path" },
+	{ "{\"log\":\"\"}", "log must be true, false or a path" },
+	{ "{\"time\":\"yes\"}", "time must be true or false" },
+	{ "{\"log_date_format\":1}", "log_date_format must be a string" },
+	{ "{\"log_type\":\"xml\"}", "log_type must be json or raw" },
+	{ "{\"log_type\":true}", "log_type must be json or raw" },
+	{ "{\"log_max_size\":\"big\"}", "log_max_size must be a size like 10M or a number of bytes" },
+	{ "{\"log_max_size\":-1}", "log_max_size must be a size like 10M or a number of bytes" },
+	{ "{\"log_max_size\":1.5}", "log_max_size must be a size like 10M or a number of bytes" },
+	{ "{\"log_retain\":-1}", "log_retain must be an integer >= 0" },
+	{ "{\"log_rotate_names\":\"weekly\"}", "log_rotate_names must be number or date" },
+	{ "{\"log_compress\":1}", "log_compress must be true or false" },
 };
 
 static void test_from_json_type_errors(void **state)
@@ -427,6 +439,23 @@ static void test_round_trip(void **state)
 		     "\"listen_timeout\":9}");
 	decode(json, &def);
 	cJSON_Delete(json);
+	assert_round_trip(&def);
+	pmc_app_def_free(&def);
+
+	/* Every log field set. */
+	json = parse("{\"script\":\"a.js\",\"cwd\":\"/srv\",\"log_file\":\"all.log\",\"time\":true,"
+		     "\"log_date_format\":\"HH:mm\",\"log_type\":\"json\",\"log_max_size\":\"10M\","
+		     "\"log_retain\":3,\"log_rotate_names\":\"date\",\"log_compress\":false}");
+	decode(json, &def);
+	cJSON_Delete(json);
+	assert_string_equal(def.log_file, "all.log");
+	assert_true(def.time);
+	assert_string_equal(def.log_date_format, "HH:mm");
+	assert_string_equal(def.log_type, "json");
+	assert_int_equal(def.log_max_size, 10 << 20);
+	assert_int_equal(def.log_retain, 3);
+	assert_int_equal(def.log_rotate_names, 1);
+	assert_int_equal(def.log_compress, 0);
 	assert_round_trip(&def);
 	pmc_app_def_free(&def);
 
@@ -920,6 +949,82 @@ static void assert_log_path(const char *json_text, bool err, int pm_id, const ch
 	free(path);
 }
 
+/* The log settings PM2 users write, and what is left unset for pmcd.conf. */
+static void test_log_fields(void **state)
+{
+	struct pmc_app_def def;
+	cJSON *json, *out;
+	char *path;
+
+	(void)state;
+	json = parse("{\"script\":\"a.js\",\"cwd\":\"/srv\",\"name\":\"api\"}");
+	decode(json, &def);
+	cJSON_Delete(json);
+	assert_null(def.log_file);
+	assert_false(def.log_file_default);
+	assert_false(def.time);
+	assert_null(def.log_date_format);
+	assert_null(def.log_type);
+	assert_int_equal(def.log_max_size, -1);
+	assert_int_equal(def.log_retain, -1);
+	assert_int_equal(def.log_rotate_names, -1);
+	assert_int_equal(def.log_compress, -1);
+	assert_null(pmc_app_combined_log_path(&def, "/h/logs", 0));
+	/* Unset tri-states are not written: pmcd.conf still decides after a round trip. */
+	out = pmc_app_def_to_json(&def);
+	assert_null(cJSON_GetObjectItem(out, "log_max_size"));
+	assert_null(cJSON_GetObjectItem(out, "log_retain"));
+	assert_null(cJSON_GetObjectItem(out, "log_compress"));
+	assert_null(cJSON_GetObjectItem(out, "log_file"));
+	assert_string_equal(cJSON_GetObjectItem(out, "log_type")->valuestring, "raw");
+	cJSON_Delete(out);
+	pmc_app_def_free(&def);
+
+	/* log_file: true is logs/NAME.log, with -ID for unmerged instances, as PM2. */
+	json = parse("{\"script\":\"a.js\",\"cwd\":\"/srv\",\"name\":\"api\",\"log\":true,"
+		     "\"log_type\":\"raw\",\"log_max_size\":2048,\"log_compress\":true,"
+		     "\"log_rotate_names\":\"number\",\"instances\":2}");
+	decode(json, &def);
+	cJSON_Delete(json);
+	assert_true(def.log_file_default);
+	assert_null(def.log_type);
+	assert_int_equal(def.log_max_size, 2048);
+	assert_int_equal(def.log_compress, 1);
+	assert_int_equal(def.log_rotate_names, 0);
+	path = pmc_app_combined_log_path(&def, "/h/logs", 7);
+	assert_string_equal(path, "/h/logs/api-7.log");
+	free(path);
+	out = pmc_app_def_to_json(&def);
+	assert_true(cJSON_IsTrue(cJSON_GetObjectItem(out, "log_file")));
+	cJSON_Delete(out);
+	assert_round_trip(&def);
+	def.merge_logs = true;
+	path = pmc_app_combined_log_path(&def, "/h/logs", 7);
+	assert_string_equal(path, "/h/logs/api.log");
+	free(path);
+	pmc_app_def_free(&def);
+
+	/* A path resolves against cwd; false, "/dev/null" and "NULL" mean none. */
+	json = parse("{\"script\":\"a.js\",\"cwd\":\"/srv\",\"log_file\":\"logs/all.log\"}");
+	decode(json, &def);
+	cJSON_Delete(json);
+	path = pmc_app_combined_log_path(&def, "/h/logs", 0);
+	assert_string_equal(path, "/srv/logs/all.log");
+	free(path);
+	pmc_app_def_free(&def);
+	for (int i = 0; i < 3; i++) {
+		static const char *const none[] = { "false", "\"/dev/null\"", "\"NULL\"" };
+		char *text = xasprintf("{\"script\":\"a.js\",\"cwd\":\"/srv\",\"log_file\":%s}",
+				       none[i]);
+		json = parse(text);
+		free(text);
+		decode(json, &def);
+		cJSON_Delete(json);
+		assert_null(pmc_app_combined_log_path(&def, "/h/logs", 0));
+		pmc_app_def_free(&def);
+	}
+}
+
 static void test_log_paths(void **state)
 {
 	(void)state;
@@ -970,6 +1075,7 @@ int main(void)
 		cmocka_unit_test(test_cluster_fields),
 		cmocka_unit_test(test_envp),
 		cmocka_unit_test(test_log_paths),
+		cmocka_unit_test(test_log_fields),
 	};
 
 	cmocka_set_message_output(CM_OUTPUT_TAP);

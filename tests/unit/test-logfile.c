@@ -531,6 +531,28 @@ static void test_rotation_compressed(void **state)
 	free(dir);
 }
 
+static void test_rotation_compressed_big_writes(void **state)
+{
+	char *path = tpath("gzbig/app.log"), *all, *want;
+	struct pmc_logfile_opts opts = { .max_size = 20, .retain = 80, .compress = true };
+	struct pmc_logfile *f;
+	uv_loop_t loop;
+
+	(void)state;
+	uv_loop_init(&loop);
+	f = pmc_logfile_open(&loop, path, &opts);
+	/* Writes larger than the size: two rotations around one write, both compressed. */
+	stream_lines(&loop, f, 90, 1);
+	pmc_logfile_unref(f);
+	loop_finish(&loop);
+	all = read_back(path, 80, true);
+	want = lines(0, 90);
+	assert_string_equal(all, want);
+	free(all);
+	free(want);
+	free(path);
+}
+
 struct dated {
 	char name[256];
 	char stamp[16];
@@ -684,6 +706,7 @@ int main(void)
 		cmocka_unit_test(test_rotation_numbered),
 		cmocka_unit_test(test_rotation_loses_nothing),
 		cmocka_unit_test(test_rotation_compressed),
+		cmocka_unit_test(test_rotation_compressed_big_writes),
 		cmocka_unit_test(test_rotation_dated),
 		cmocka_unit_test(test_conf_parse),
 	};

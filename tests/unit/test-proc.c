@@ -20,6 +20,7 @@
 
 #include <cmocka.h>
 
+#include "logs.h"
 #include "proc.h"
 #include "xmalloc.h"
 
@@ -81,6 +82,39 @@ static char *slurp(const char *path)
 		close(fd);
 	buf[len] = '\0';
 	return buf;
+}
+
+/* The file's lines, sorted, equal want's (order across streams is not fixed). */
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static char *sorted_lines(const char *text)
+{
+	char *copy = xstrdup(text), *lines[64], *out;
+	size_t n = 0, len = 0;
+
+	for (char *l = strtok(copy, "\n"); l && n < 64; l = strtok(NULL, "\n"))
+		lines[n++] = l;
+	qsort(lines, n, sizeof lines[0], cmp_str);
+	out = xmalloc(strlen(text) + 2);
+	for (size_t i = 0; i < n; i++)
+		len += (size_t)sprintf(out + len, "%s\n", lines[i]);
+	out[len] = '\0';
+	free(copy);
+	return out;
+}
+
+static void assert_file_lines(const char *path, const char *want)
+{
+	char *text = slurp(path), *a = sorted_lines(text), *b = sorted_lines(want);
+
+	assert_string_equal(a, b);
+	assert_int_equal(text[strlen(text) - 1], '\n');
+	free(text);
+	free(a);
+	free(b);
 }
 
 static off_t file_size(const char *path)
@@ -606,6 +640,130 @@ static void test_signals(void **state)
 	assert_string_equal(pmc_signal_name(999), "SIG?");
 }
 
+static struct pmc_proc *spawn_logged(uv_loop_t *loop, const char *script, const char *out,
+				     const char *err, const struct pmc_log_spec *log,
+				     struct result *r)
+{
+	char *argv[] = { "sh", "-c", (char *)script, NULL };
+	struct pmc_proc_spec spec = { argv, envp, tmpdir, out, err, NULL, 0, log };
+	struct pmc_proc *proc = NULL;
+	char *cause = NULL;
+
+	if (pmc_proc_spawn(loop, &spec, on_exit_cb, r, &proc, &cause) != 0)
+		fail_msg("spawn: %s", cause);
+	return proc;
+}
+
+static void test_log_formats(void **state)
+{
+	char *out = tpath("fmt-out.log"), *err = tpath("fmt-err.log"), *all = tpath("fmt.log");
+	struct pmc_log_spec log = { .name = "fmt", .pm_id = 4, .combined_path = all,
+				    .kind = PMC_LOGFMT_TIME, .date_fmt = "[T]" };
+	struct result r = { .release = true };
+	uv_loop_t loop;
+	char *text;
+
+	(void)state;
+	uv_loop_init(&loop);
+	r.check = all;
+	/* Prefixes per line; the combined file gets both streams, whole lines only,
+	 * and the unfinished last line of each ends as a line of its own. */
+	spawn_logged(&loop, "echo one; echo two >&2; printf 'par'; printf 'tial'", out, err, &log,
+		     &r);
+	uv_run(&loop, UV_RUN_DEFAULT);
+	assert_int_equal(r.calls, 1);
+	assert_non_null(strstr(r.check_text, "T: partial\n")); /* there at exit time */
+	text = slurp(out);
+	assert_string_equal(text, "T: one\nT: partial\n");
+	free(text);
+	assert_file_lines(all, "T: one\nT: partial\nT: two\n");
+	text = slurp(err);
+	assert_string_equal(text, "T: two\n");
+	free(text);
+
+	/* JSON lines. */
+	log.kind = PMC_LOGFMT_JSON;
+	log.combined_path = NULL;
+	log.date_fmt = "[at]";
+	r.calls = 0;
+	assert_int_equal(truncate(out, 0), 0);
+	spawn_logged(&loop, "printf 'a \"q\"\\n'", out, NULL, &log, &r);
+	uv_run(&loop, UV_RUN_DEFAULT);
+	assert_int_equal(r.calls, 1);
+	text = slurp(out);
+	assert_string_equal(text, "{\"message\":\"a \\\"q\\\"\",\"timestamp\":\"at\",\"type\":\"out\","
+				  "\"process_id\":4,\"app_name\":\"fmt\"}\n");
+	free(text);
+	loop_finish(&loop);
+	free(r.check_text);
+	free(out);
+	free(err);
+	free(all);
+}
+
+static void test_shared_file_whole_lines(void **state)
+{
+	char *out = tpath("shared.log"), *text;
+	struct result r1 = { .release = true }, r2 = { .release = true };
+	uv_loop_t loop;
+	int n = 0;
+
+	(void)state;
+	uv_loop_init(&loop);
+	/* Two processes, one file: every line stays whole, written in pieces or not. */
+	spawn_logged(&loop, "for i in 1 2 3 4 5 6 7 8; do printf 'aaa'; printf 'AAA\n'; done; "
+			    "printf 'a-tail'",
+		     out, NULL, NULL, &r1);
+	spawn_logged(&loop, "for i in 1 2 3 4 5 6 7 8; do printf 'bbb'; printf 'BBB\n'; done; "
+			    "printf 'b-tail'",
+		     out, NULL, NULL, &r2);
+	uv_run(&loop, UV_RUN_DEFAULT);
+	assert_int_equal(r1.calls + r2.calls, 2);
+	text = slurp(out);
+	for (char *line = strtok(text, "\n"); line; line = strtok(NULL, "\n"), n++)
+		if (strcmp(line, "aaaAAA") && strcmp(line, "bbbBBB") && strcmp(line, "a-tail") &&
+		    strcmp(line, "b-tail"))
+			fail_msg("line %d is '%s'", n, line);
+	assert_int_equal(n, 18);
+	free(text);
+	loop_finish(&loop);
+	free(out);
+}
+
+static void test_escaped_writer_does_not_hold_exit(void **state)
+{
+	char *out = tpath("escaped.log"), *text;
+	struct result r = { .release = true };
+	uv_loop_t loop;
+	int escaped;
+
+	(void)state;
+	uv_loop_init(&loop);
+	r.check = out;
+	/* A process that leaves the group keeps the pipe open: the exit is still
+	 * reported (after a short grace), with what was written before it. */
+	spawn_logged(&loop,
+		     "setsid sh -c 'echo $$ > escaped.pid; exec sleep 30' & "
+		     "while [ ! -s escaped.pid ]; do :; done; echo bye; exit 2",
+		     out, NULL, NULL, &r);
+	uv_run(&loop, UV_RUN_DEFAULT);
+	assert_int_equal(r.calls, 1);
+	assert_int_equal(r.exit.code, 2);
+	text = r.check_text;
+	assert_string_equal(text, "bye\n");
+	{
+		char *pidfile = tpath("escaped.pid");
+		escaped = read_pid(pidfile);
+		free(pidfile);
+	}
+	assert_true(escaped > 0);
+	assert_int_equal(kill(escaped, SIGKILL), 0);
+	assert_int_equal(waitpid(escaped, NULL, 0), escaped); /* ours: we are its subreaper */
+	loop_finish(&loop);
+	free(text);
+	free(out);
+}
+
 static void test_no_zombies_left(void **state)
 {
 	(void)state;
@@ -628,6 +786,9 @@ int main(void)
 		cmocka_unit_test(test_release_before_exit),
 		cmocka_unit_test(test_fd_count_stable),
 		cmocka_unit_test(test_start_ticks),
+		cmocka_unit_test(test_log_formats),
+		cmocka_unit_test(test_shared_file_whole_lines),
+		cmocka_unit_test(test_escaped_writer_does_not_hold_exit),
 		cmocka_unit_test(test_no_zombies_left),
 	};
 

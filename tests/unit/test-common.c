@@ -17,6 +17,8 @@
 
 #include <cmocka.h>
 
+#include "testutil.h"
+
 #include "clock.h"
 #include "duration.h"
 #include "log.h"
@@ -31,14 +33,6 @@ static char tmpdir[] = "/tmp/pmc-test-common-XXXXXX";
 static char *saved_pmc_home;
 static char *saved_home;
 static char saved_cwd[PATH_MAX];
-
-static int rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st;
-	(void)flag;
-	(void)ftw;
-	return remove(path);
-}
 
 static void restore_env(const char *name, const char *value)
 {
@@ -69,7 +63,7 @@ static int group_teardown(void **state)
 	restore_env("HOME", saved_home);
 	free(saved_pmc_home);
 	free(saved_home);
-	return nftw(tmpdir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+	return test_rmtree(tmpdir);
 }
 
 /* Every test that touches the environment or the cwd leaves them as found. */

@@ -11,6 +11,7 @@ static int run_metrics(struct pmc_cli *cli, const struct pmc_args *args)
 	cJSON *params = cJSON_CreateObject(), *result = NULL;
 	const cJSON *url, *interval;
 	char every[32];
+	int64_t ms;
 	int rc;
 
 	if (args->metrics_listen && args->stop) {
@@ -32,8 +33,11 @@ static int run_metrics(struct pmc_cli *cli, const struct pmc_args *args)
 	}
 	url = cJSON_GetObjectItemCaseSensitive(result, "url");
 	interval = cJSON_GetObjectItemCaseSensitive(result, "interval_ms");
-	pmc_duration_format(cJSON_IsNumber(interval) ? (int64_t)interval->valuedouble : 0, every,
-	                    sizeof every);
+	ms = cJSON_IsNumber(interval) ? (int64_t)interval->valuedouble : 0;
+	if (ms % 1000)
+		snprintf(every, sizeof every, "%lldms", (long long)ms);
+	else
+		pmc_duration_format(ms, every, sizeof every);
 	if (cJSON_IsString(url))
 		printf("[pmc] Serving %s (sampling every %s)\n", url->valuestring, every);
 	else

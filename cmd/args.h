@@ -115,6 +115,7 @@ struct pmc_args {
 	struct pmc_opt_int log_retain;
 	const char *log_rotate_names; /* "number" or "date" */
 	bool log_compress;
+	const char *max_memory_restart; /* "200M": checked */
 
 	/* reload */
 	struct pmc_opt_int parallel;
@@ -129,6 +130,10 @@ struct pmc_args {
 
 	/* history */
 	struct pmc_opt_int limit;
+
+	/* metrics */
+	const char *metrics_listen; /* --listen HOST:PORT */
+	bool stop;
 
 	/* help */
 	bool commands;

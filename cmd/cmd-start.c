@@ -307,6 +307,14 @@ static void add_logs(cJSON *def, const struct pmc_args *args)
 		cJSON_AddBoolToObject(def, "log_compress", true);
 }
 
+static void add_memory_limit(cJSON *def, const struct pmc_args *args)
+{
+	int64_t bytes;
+
+	if (args->max_memory_restart && pmc_size_parse(args->max_memory_restart, &bytes) == 0)
+		cJSON_AddNumberToObject(def, "max_memory_restart", (double)bytes);
+}
+
 /* The DEF object of the start method, from the command line. */
 static cJSON *build_def(const struct pmc_args *args, const char *cwd)
 {
@@ -342,6 +350,7 @@ static cJSON *build_def(const struct pmc_args *args, const char *cwd)
 	}
 	add_cluster(def, args);
 	add_logs(def, args);
+	add_memory_limit(def, args);
 	return def;
 }
 
@@ -612,6 +621,12 @@ static const struct pmc_flag start_flags[] = {
 	  .kind = PMC_FLAG_BOOL,
 	  .offset = offsetof(struct pmc_args, log_compress),
 	  .help = "gzip rotated log files" },
+	{ .name = "max-memory-restart",
+	  .kind = PMC_FLAG_STRING,
+	  .offset = offsetof(struct pmc_args, max_memory_restart),
+	  .value_name = "SIZE",
+	  .help = "restart when the app's processes stay above SIZE of RSS (200M; 0: never)",
+	  .check = check_size },
 	{ 0 },
 };
 

@@ -2,7 +2,8 @@
 # bash completion for pmc(1): commands, aliases, flags, app names and files.
 
 _pmc_commands='start stop restart reload scale delete del reset ls list status ps
-l jlist describe show info desc history logs flush reloadLogs ping kill help version'
+l jlist describe show info desc history logs flush reloadLogs metrics ping kill help
+version'
 _pmc_global_flags='--no-color --json -h --help -v -V --version'
 
 # The flags of one command (by name or alias), global ones aside.
@@ -17,12 +18,13 @@ _pmc_command_flags()
 		--listen --instance-var --wait-ready --listen-timeout
 		--shutdown-with-message -o --output -e --error -l --log --merge-logs
 		--time --log-date-format --log-type --log-max-size --log-retain
-		--log-rotate-names --log-compress --json' ;;
+		--log-rotate-names --log-compress --max-memory-restart --json' ;;
 	reload) echo '--parallel --json' ;;
 	stop | restart | scale | delete | del | reset | ls | list | status | ps | \
 		l | describe | show | info | desc | flush | reloadLogs)
 		echo '--json' ;;
 	history) echo '--limit --json' ;;
+	metrics) echo '--listen --stop --json' ;;
 	logs) echo '--lines --nostream --out --err --raw --timestamp --json' ;;
 	help) echo '--commands' ;;
 	esac
@@ -134,6 +136,7 @@ _pmc()
 	start:--kill-timeout | start:--stop-exit-codes | start:--port | \
 	start:--listen | start:--instance-var | start:--listen-timeout | \
 	start:--log-date-format | start:--log-max-size | start:--log-retain | \
+	start:--max-memory-restart | metrics:--listen | \
 	reload:--parallel | history:--limit | logs:--lines)
 		return 0 ;;
 	esac

@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: MIT
 # fish completion for pmc(1): commands, aliases, flags, app names and files.
 
-set -l pmc_commands start stop restart reload scale delete del reset ls list status ps l jlist describe show info desc history logs flush reloadLogs ping kill help version
+set -l pmc_commands start stop restart reload scale delete del reset ls list status ps l jlist describe show info desc history logs flush reloadLogs metrics ping kill help version
 set -l pmc_target_commands stop restart reload delete del reset describe show info desc history logs flush
 
 # App names from `pmc jlist`, only when a daemon already runs: jlist would
@@ -125,6 +125,7 @@ complete -c pmc -n $s -l log-max-size -x -d 'Rotate a log file once it holds SIZ
 complete -c pmc -n $s -l log-retain -x -d 'Rotated files kept per log (default 5)'
 complete -c pmc -n $s -l log-rotate-names -x -a 'number date' -d 'How rotated files are named'
 complete -c pmc -n $s -l log-compress -d 'Gzip rotated log files'
+complete -c pmc -n $s -l max-memory-restart -x -d 'Restart when the processes stay above SIZE of RSS (200M)'
 complete -c pmc -n $s -l json -d 'Print JSON instead of a table'
 
 # Commands that take targets.
@@ -139,6 +140,12 @@ complete -c pmc -n __pmc_scale_needs_name -a '(__pmc_apps)' -d App
 
 # history
 complete -c pmc -n "__pmc_using history" -l limit -x -d 'Number of newest events (default 50)'
+
+# metrics
+complete -c pmc -n __pmc_needs_command -a metrics -d 'Show, start or stop the Prometheus /metrics endpoint'
+complete -c pmc -n "__pmc_using metrics" -l listen -x -d 'Serve GET /metrics on ADDR (HOST:PORT or PORT)'
+complete -c pmc -n "__pmc_using metrics" -l stop -d 'Stop serving /metrics'
+complete -c pmc -n "__pmc_using metrics" -l json -d 'Print JSON'
 
 # logs
 set -l g "__pmc_using logs"

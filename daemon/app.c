@@ -599,6 +599,8 @@ static int get_rest(const cJSON *obj, struct pmc_app_def *def, char **cause)
 	if (err == 0)
 		err = get_logs(obj, def, cause);
 	if (err == 0)
+		err = get_size(obj, "max_memory_restart", &def->max_memory_restart, cause);
+	if (err == 0)
 		err = get_kill_signal(obj, def, cause);
 	if (err == 0)
 		err = get_policy(obj, def, cause);
@@ -706,6 +708,8 @@ cJSON *pmc_app_def_to_json(const struct pmc_app_def *def)
 					def->log_rotate_names ? "date" : "number");
 	if (def->log_compress >= 0)
 		cJSON_AddBoolToObject(obj, "log_compress", def->log_compress);
+	if (def->max_memory_restart > 0)
+		cJSON_AddNumberToObject(obj, "max_memory_restart", (double)def->max_memory_restart);
 	add_opt_string(obj, "kill_signal", def->kill_signal);
 	cJSON_AddBoolToObject(obj, "autorestart", p->autorestart);
 	for (size_t i = 0; i < N_DURATIONS; i++) {

@@ -50,6 +50,9 @@ struct pmc_app_def {
 	int log_rotate_names;    /* 0 numbered, 1 dated; -1: unset */
 	int log_compress;        /* gzip rotated files: 0, 1; -1: unset */
 
+	/* Metrics: restart gracefully when the tree's RSS stays above this; 0: never. */
+	int64_t max_memory_restart;
+
 	/* Resolved. */
 	bool resolved;
 	char *exec_path;         /* absolute script path, or NULL for a command string */

@@ -129,15 +129,15 @@ static int spawn(struct pmc_sup *sup)
 	return 0;
 }
 
-/* A restart the user asked for: PM2's resetState plus one more restart. */
-static int user_restart(struct pmc_sup *sup)
+/* A restart the user (or the daemon, for reason) asked for: PM2's resetState plus one more restart. */
+static int user_restart(struct pmc_sup *sup, const char *reason)
 {
 	sup->start_after_exit = false;
 	sup->restart_time++;
 	sup->created_at = now(sup);
 	sup->unstable_restarts = 0;
 	sup->prev_restart_delay = 0;
-	record(sup, "restart", "restart by user");
+	record(sup, "restart", reason ? reason : "restart by user");
 	return spawn(sup);
 }
 
@@ -168,7 +168,7 @@ static int restart_now(struct pmc_sup *sup, const struct pmc_sup_exit *exit)
 {
 	(void)exit;
 	sup->ops->timer_stop(sup->ctx);
-	return user_restart(sup);
+	return user_restart(sup, NULL);
 }
 
 static int begin_stop(struct pmc_sup *sup, bool then_start)
@@ -228,12 +228,14 @@ static int stop_errored(struct pmc_sup *sup, const struct pmc_sup_exit *exit)
 static int exited_stopping(struct pmc_sup *sup, const struct pmc_sup_exit *exit)
 {
 	int64_t runtime = save_exit(sup, exit);
+	const char *restart_reason = sup->restart_reason;
 
 	sup->status = PMC_STATUS_STOPPED;
 	record_exit(sup, sup->stop_reason ? sup->stop_reason : "stopped by user", runtime);
 	sup->stop_reason = NULL;
+	sup->restart_reason = NULL;
 	if (sup->start_after_exit)
-		return user_restart(sup);
+		return user_restart(sup, restart_reason);
 	return 0;
 }
 

@@ -95,7 +95,8 @@ struct pmc_sup {
 	int exit_code;           /* last exit code, -1 when none */
 	int exit_signal;         /* last signal, 0 when none */
 	char *last_error;        /* last spawn failure, owned */
-	const char *stop_reason; /* why the next stop happens (static text); NULL: by user */
+	const char *stop_reason; /* why the next stop happens (outlives it); NULL: by user */
+	const char *restart_reason; /* why a RESTART was asked, when not by the user */
 };
 
 void pmc_sup_init(struct pmc_sup *sup, const struct pmc_sup_policy *policy,

@@ -427,22 +427,6 @@ static const char *default_file(void)
 	return NULL;
 }
 
-static int check_start(const struct pmc_args *args, char **cause)
-{
-	if (args->pos.n == 0 && !default_file()) {
-		*cause = xstrdup("start: missing argument (usage: pmc start SCRIPT|NAME|ID|FILE; with "
-				 "none, ecosystem.config.js must be here)");
-		return -EINVAL;
-	}
-	if (args->pos.n > 1) {
-		*cause = xasprintf("start: unexpected argument '%s' (usage: pmc start "
-				   "SCRIPT|NAME|ID|FILE [flags] [-- args...])",
-				   args->pos.items[1]);
-		return -EINVAL;
-	}
-	return pmc_eco_check_args(args, cause);
-}
-
 static int run_start(struct pmc_cli *cli, const struct pmc_args *args)
 {
 	cJSON *params = NULL, *result = NULL, *list = NULL;
@@ -454,6 +438,13 @@ static int run_start(struct pmc_cli *cli, const struct pmc_args *args)
 		/* `pmc start` alone: the default file, as if named. */
 		struct pmc_args with_file = *args;
 		const char *file = default_file();
+		if (!file) {
+			pmc_cli_error("start: missing argument (usage: pmc start %s; with none, "
+				      "ecosystem.config.js must be here)",
+				      pmc_cmd_start.usage);
+			fputs("Try 'pmc help start'.\n", stderr);
+			return PMC_EXIT_USAGE;
+		}
 		with_file.pos = (struct pmc_strv){ &file, 1 };
 		return pmc_eco_run(cli, &with_file, "start");
 	}
@@ -681,7 +672,7 @@ static const struct pmc_flag start_flags[] = {
 const struct pmc_cli_command pmc_cmd_start = {
 	.name = "start",
 	.min_args = 0,
-	.max_args = -1,
+	.max_args = 1,
 	.flags = start_flags,
 	.script_args = true,
 	.usage = "SCRIPT|NAME|ID|FILE [flags] [-- args...]",
@@ -709,5 +700,5 @@ const struct pmc_cli_command pmc_cmd_start = {
 		   "merges env_PROFILE over env; flags given here override the file's fields\n"
 		   "(--name only for one app). See pmc-ecosystem(5).",
 	.run = run_start,
-	.check = check_start,
+	.check = pmc_eco_check_args,
 };

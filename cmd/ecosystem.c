@@ -325,7 +325,11 @@ static cJSON *strings_of(const cJSON *v, bool allow_one)
 	}
 	if (!cJSON_IsArray(v))
 		return NULL;
-	cJSON_ArrayForEach(el, v) if (!cJSON_IsString(el)) return NULL;
+	cJSON_ArrayForEach(el, v)
+	{
+		if (!cJSON_IsString(el))
+			return NULL;
+	}
 	return cJSON_Duplicate(v, true);
 }
 
@@ -434,7 +438,11 @@ static cJSON *convert(const struct field *f, const cJSON *v, bool *omit, char **
 			return out;
 		}
 		if (cJSON_IsArray(v)) {
-			cJSON_ArrayForEach(el, v) if (!is_int(el, -2147483648.0, 2147483647)) break;
+			cJSON_ArrayForEach(el, v)
+			{
+				if (!is_int(el, -2147483648.0, 2147483647))
+					break;
+			}
 			if (!el)
 				return cJSON_Duplicate(v, true);
 		}
@@ -695,7 +703,10 @@ static cJSON *parse_app(const struct context *c, const cJSON *app, size_t index,
 		report_error(c->report, "apps[%zu] must be an object", index);
 		goto fail;
 	}
-	cJSON_ArrayForEach(m, app) parse_member(c, label, m, def, &profile_env, given_as);
+	cJSON_ArrayForEach(m, app)
+	{
+		parse_member(c, label, m, def, &profile_env, given_as);
+	}
 	script = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(def, "script"));
 	if (!script && !given_as[1])
 		report_error(c->report, "%s: script is required", label);

@@ -397,6 +397,14 @@ static cJSON *convert(const struct field *f, const cJSON *v, bool *omit, char **
 	case F_INSTANCES:
 		if (cJSON_IsString(v) && strcmp(v->valuestring, "max") == 0)
 			return cJSON_CreateString("max");
+		/* process.env.N || 2 in a JS file gives a string. */
+		if (cJSON_IsString(v) && *v->valuestring) {
+			char *end;
+			long long n = strtoll(v->valuestring, &end, 10);
+			if (!*end && !isspace((unsigned char)*v->valuestring) && n >= -4096 &&
+			    n <= 4096)
+				return cJSON_CreateNumber((double)n);
+		}
 		if (!is_int(v, -4096, 4096)) {
 			*why = xstrdup("must be a number of at most 4096, \"max\", 0 or -N");
 			return NULL;

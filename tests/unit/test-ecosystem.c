@@ -355,7 +355,7 @@ static void test_value_forms(void **state)
 	               "\"log_max_size\":\"10M\",\"log_retain\":3,\"log_rotate_names\":\"date\","
 	               "\"log_compress\":true,\"kill_signal\":\"SIGTERM\"},"
 	               "{\"name\":\"c\",\"script\":\"python3 -m http.server\",\"port\":9000},"
-	               "{\"name\":null,\"script\":\"lib/d.js\"}]",
+	               "{\"name\":null,\"script\":\"lib/d.js\",\"instances\":\"3\"}]",
 	               NULL, &eco, &cause),
 	    0);
 	assert_int_equal(eco.n_apps, 4);
@@ -393,6 +393,8 @@ static void test_value_forms(void **state)
 	/* name: null is unset: the script names the app. */
 	assert_string_equal(eco.apps[3].name, "d");
 	assert_string_equal(str(eco.apps[3].def, "name"), "d");
+	/* A count from process.env is a string: taken as the number. */
+	assert_true(num(eco.apps[3].def, "instances") == 3);
 	pmc_eco_free(&eco);
 
 	/* A bare program name is looked up in PATH by the daemon: kept. */

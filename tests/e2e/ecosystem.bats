@@ -213,3 +213,47 @@ proc_env() {
 	run -1 pmc start ecosystem.config.js
 	assert_contains "$output" "nothing was started"
 }
+
+# One JSON-RPC call on the daemon's socket; prints the response line.
+rpc() {
+	python3 -c 'import json, os, socket, sys
+s = socket.socket(socket.AF_UNIX)
+s.connect(os.path.join(os.environ["PMC_HOME"], "rpc.sock"))
+s.sendall((json.dumps({"jsonrpc": "2.0", "id": 1, "method": sys.argv[1],
+                       "params": json.loads(sys.argv[2])}) + "\n").encode())
+buf = b""
+while not buf.endswith(b"\n"):
+    chunk = s.recv(65536)
+    if not chunk:
+        break
+    buf += chunk
+print(buf.decode().strip())' "$1" "$2"
+}
+
+@test "RPC: start check creates nothing; restart and reload refuse a bad env and change nothing" {
+	pmc start sleeper.sh --name s >/dev/null
+	local out pid
+	out=$(rpc start "{\"check\": true, \"app\": {\"script\": \"sleeper.sh\", \"cwd\": \"$APPS\", \"name\": \"c\"}}")
+	assert_eq "$(pyjson 'd["result"]["name"]' <<<"$out")" c
+	assert_eq "$(pyjson 'd["result"]["interpreter"]' <<<"$out")" bash
+	assert_eq "$(names)" s
+	out=$(rpc start "{\"check\": true, \"app\": {\"script\": \"nope.js\", \"cwd\": \"$APPS\"}}")
+	assert_contains "$(pyjson 'd["error"]["message"]' <<<"$out")" "nope.js"
+	assert_eq "$(names)" s
+	# literal: a script that is also an app's name is not that app.
+	out=$(rpc start "{\"literal\": true, \"app\": {\"script\": \"s\", \"cwd\": \"$APPS\", \"name\": \"t\"}}")
+	assert_contains "$out" '"error"'
+	assert_eq "$(restarts_of s)" 0
+	pid=$(pid_of s)
+	for method in restart reload; do
+		out=$(rpc "$method" '{"targets": ["s"], "env": {"A": null}}')
+		assert_eq "$(pyjson 'd["error"]["code"]' <<<"$out")" -32602
+		out=$(rpc "$method" '{"targets": ["s"], "env_inherit": []}')
+		assert_eq "$(pyjson 'd["error"]["code"]' <<<"$out")" -32602
+	done
+	assert_eq "$(pid_of s)" "$pid"
+	out=$(rpc restart '{"targets": ["s"], "env": {"N": 7, "B": true}}')
+	assert_contains "$out" '"result"'
+	assert_eq "$(proc_env "$(pid_of s)" N)" 7
+	assert_eq "$(proc_env "$(pid_of s)" B)" true
+}

@@ -166,6 +166,36 @@ static bool is_known(const cJSON *list, const char *name)
 	return false;
 }
 
+/*
+ * A known app keeps its definition but for env: say so when the file names
+ * another script for it, which is the change most likely meant.
+ */
+static void warn_other_script(const cJSON *list, const struct pmc_eco_app *app, const char *file)
+{
+	const char *want =
+	    cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(app->def, "script"));
+	const cJSON *entry;
+
+	cJSON_ArrayForEach(entry, list)
+	{
+		const cJSON *env = cJSON_GetObjectItemCaseSensitive(entry, "pm2_env");
+		const char *n =
+		    cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(entry, "name"));
+		const char *has =
+		    cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(env, "pm_exec_path"));
+
+		if (!n || strcmp(n, app->name) != 0)
+			continue;
+		if (want && want[0] == '/' && has && strcmp(want, has) != 0)
+			fprintf(
+			    stderr,
+			    "pmc: warning: %s: app '%s' runs %s, not %s (delete it to start the "
+			    "file's script)\n",
+			    file, app->name, has, want);
+		return;
+	}
+}
+
 static enum step step_of(const char *verb, bool known)
 {
 	if (strcmp(verb, "stop") == 0)
@@ -398,8 +428,11 @@ int pmc_eco_run(struct pmc_cli *cli, const struct pmc_args *args, const char *ve
 	if (rc)
 		goto out;
 	steps = xcalloc(eco.n_apps ? eco.n_apps : 1, sizeof *steps);
-	for (i = 0; i < eco.n_apps; i++)
+	for (i = 0; i < eco.n_apps; i++) {
 		steps[i] = step_of(verb, is_known(list, eco.apps[i].name));
+		if (steps[i] == STEP_RESTART || steps[i] == STEP_RELOAD)
+			warn_other_script(list, &eco.apps[i], file);
+	}
 	if (strcmp(verb, "stop") == 0 || strcmp(verb, "delete") == 0) {
 		rc = stop_or_delete(cli, args, &eco, steps, verb, file);
 	} else {

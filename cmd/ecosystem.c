@@ -524,15 +524,49 @@ static cJSON *convert(const struct field *f, const cJSON *v, bool *omit, char **
 
 /* ---- Paths -------------------------------------------------------------- */
 
+/* "/a/./b//../c" → "/a/c", lexically (as node's path.resolve). */
+static char *path_normalize(const char *path)
+{
+	size_t len = strlen(path), n = 0;
+	char *out = xmalloc(len + 2);
+	const char *p = path;
+
+	while (*p) {
+		size_t seg;
+
+		while (*p == '/')
+			p++;
+		seg = strcspn(p, "/");
+		if (seg == 0)
+			break;
+		if (seg == 1 && p[0] == '.') {
+			/* nothing */
+		} else if (seg == 2 && p[0] == '.' && p[1] == '.') {
+			while (n > 0 && out[n - 1] != '/')
+				n--;
+			if (n > 0)
+				n--;
+		} else {
+			out[n++] = '/';
+			memcpy(out + n, p, seg);
+			n += seg;
+		}
+		p += seg;
+	}
+	if (n == 0)
+		out[n++] = '/';
+	out[n] = '\0';
+	return out;
+}
+
+/* path made absolute against dir (itself absolute), normalized. */
 static char *path_join(const char *dir, const char *path)
 {
-	if (path[0] == '/')
-		return xstrdup(path);
-	while (path[0] == '.' && path[1] == '/')
-		path += 2;
-	if (strcmp(path, ".") == 0 || !*path)
-		return xstrdup(dir);
-	return xasprintf("%s%s%s", dir, strcmp(dir, "/") == 0 ? "" : "/", path);
+	char *joined = path[0] == '/' ? xstrdup(path) : xasprintf("%s/%s", dir, path);
+	char *out = path_normalize(joined);
+
+	free(joined);
+	return out;
 }
 
 /* "~/x" → $HOME/x, as PM2 does for paths in a file. */

@@ -107,6 +107,11 @@ proc_env() {
 	assert_eq "$(proc_env "$(pid_of api)" LEVEL)" edited
 	# Unlike PM2, a variable gone from the file is gone from the app.
 	assert_eq "$(proc_env "$(pid_of api)" PORT)" ""
+	# Another script for a known app is not applied, and said so.
+	sed -i 's|"../sleeper.sh"|"../quiet.sh"|' eco/process.json
+	run -0 --separate-stderr pmc restart eco/process.json --only api
+	assert_contains "$stderr" "app 'api' runs $APPS/sleeper.sh, not $APPS/quiet.sh"
+	assert_eq "$(env_of api pm_exec_path)" "$APPS/sleeper.sh"
 	# An app the daemon does not know is started by startOrReload.
 	pmc delete jobs >/dev/null
 	run -0 pmc startOrReload eco/process.json

@@ -450,12 +450,12 @@ static void test_relative_paths(void **state)
 	                            NULL, &eco, &cause),
 	                 0);
 	def = eco.apps[0].def;
-	assert_string_equal(str(def, "cwd"), "/srv/app/../web");
-	assert_string_equal(str(def, "script"), "/srv/app/../web/bin/run");
-	assert_string_equal(str(def, "out_file"), "/srv/app/../web/o.log");
+	assert_string_equal(str(def, "cwd"), "/srv/web");
+	assert_string_equal(str(def, "script"), "/srv/web/bin/run");
+	assert_string_equal(str(def, "out_file"), "/srv/web/o.log");
 	assert_string_equal(str(def, "error_file"), "/var/log/e.log");
-	assert_string_equal(item(def, "watch", 0), "/srv/app/../web");
-	assert_string_equal(item(def, "watch", 1), "/srv/app/../web/lib");
+	assert_string_equal(item(def, "watch", 0), "/srv/web");
+	assert_string_equal(item(def, "watch", 1), "/srv/web/lib");
 	assert_string_equal(item(def, "watch", 2), "/etc/app");
 	def = eco.apps[1].def;
 	assert_string_equal(str(def, "cwd"), "/home/u");
@@ -464,6 +464,17 @@ static void test_relative_paths(void **state)
 	def = eco.apps[2].def;
 	assert_string_equal(str(def, "cwd"), "/srv/app");
 	assert_string_equal(str(def, "script"), "/opt/c");
+	pmc_eco_free(&eco);
+
+	/* Paths are normalized as node's path.resolve does. */
+	assert_int_equal(parse_text("[{\"script\":\"x//y/./z.js\",\"cwd\":\"./a/./b/\","
+	                            "\"out_file\":\"../../../../../o.log\"}]",
+	                            NULL, &eco, &cause),
+	                 0);
+	def = eco.apps[0].def;
+	assert_string_equal(str(def, "cwd"), "/srv/app/a/b");
+	assert_string_equal(str(def, "script"), "/srv/app/a/b/x/y/z.js");
+	assert_string_equal(str(def, "out_file"), "/o.log");
 	pmc_eco_free(&eco);
 }
 

@@ -1,146 +1,17 @@
 /* SPDX-License-Identifier: MIT */
 /* Ecosystem files: check PM2's apps[] fields and turn each app into a start definition. */
 #include "ecosystem.h"
+#include "ecosystem-fields.h"
 
-#include <ctype.h>
 #include <errno.h>
-#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
-#include "duration.h"
 #include "name.h"
 #include "xmalloc.h"
-
-enum kind {
-	F_STRING,  /* a non-empty string */
-	F_NAME,    /* an app name */
-	F_WORDS,   /* an array of strings, or a string split shell-style */
-	F_STRINGS, /* an array of strings, or one string */
-	F_BOOL,
-	F_COUNT,        /* an integer >= 0 */
-	F_INSTANCES,    /* an integer, or "max" */
-	F_EXEC_MODE,    /* fork[_mode] or cluster[_mode] */
-	F_ENV,          /* an object; values become strings */
-	F_DURATION,     /* ms, or a string with a unit */
-	F_SIZE,         /* bytes, or a string with a unit */
-	F_CODES,        /* an integer or an array of integers */
-	F_PATH,         /* a path, resolved against the app's cwd */
-	F_LOG_FILE,     /* true, false or a path */
-	F_WATCH,        /* true, false, a path or an array of paths */
-	F_PORT,         /* 1..65535, also as a string of digits */
-	F_CRON,         /* a pattern; false or 0: none */
-	F_LOG_TYPE,     /* json or raw */
-	F_ROTATE,       /* number or date */
-	F_ENV_NAME,     /* an environment variable name */
-	F_DISABLE_LOGS, /* true: out and error to /dev/null */
-	F_UNSUPPORTED,  /* a PM2 field pmc has no use for: warned about, ignored */
-};
-
-/* Fields of an app, PM2 names first, then aliases. */
-struct field {
-	const char *name;
-	enum kind kind;
-	const char *aliases[4];
-};
-
-static const struct field fields[] = {
-    {"name", F_NAME, {0}},
-    {"script", F_STRING, {"exec", "cmd", "command"}},
-    {"args", F_WORDS, {0}},
-    {"interpreter", F_STRING, {"exec_interpreter"}},
-    {"interpreter_args", F_WORDS, {"node_args"}},
-    {"cwd", F_PATH, {0}},
-    {"instances", F_INSTANCES, {0}},
-    {"exec_mode", F_EXEC_MODE, {0}},
-    {"env", F_ENV, {0}},
-    {"watch", F_WATCH, {0}},
-    {"ignore_watch", F_STRINGS, {0}},
-    {"watch_delay", F_DURATION, {0}},
-    {"max_memory_restart", F_SIZE, {0}},
-    {"cron_restart", F_CRON, {"cron"}},
-    {"autorestart", F_BOOL, {0}},
-    {"min_uptime", F_DURATION, {0}},
-    {"max_restarts", F_COUNT, {0}},
-    {"restart_delay", F_DURATION, {0}},
-    {"exp_backoff_restart_delay", F_DURATION, {0}},
-    {"kill_timeout", F_DURATION, {0}},
-    {"kill_signal", F_STRING, {0}},
-    {"wait_ready", F_BOOL, {0}},
-    {"listen_timeout", F_DURATION, {0}},
-    {"shutdown_with_message", F_BOOL, {0}},
-    {"stop_exit_codes", F_CODES, {0}},
-    {"merge_logs", F_BOOL, {"combine_logs"}},
-    {"out_file", F_PATH, {"out", "output", "out_log"}},
-    {"error_file", F_PATH, {"error", "err", "err_file", "err_log"}},
-    {"log_file", F_LOG_FILE, {"log"}},
-    {"log_date_format", F_STRING, {0}},
-    {"time", F_BOOL, {0}},
-    {"log_type", F_LOG_TYPE, {0}},
-    {"disable_logs", F_DISABLE_LOGS, {0}},
-    {"port", F_PORT, {0}},
-    {"listen", F_STRINGS, {0}},
-    {"instance_var", F_ENV_NAME, {0}},
-    {"log_max_size", F_SIZE, {0}},
-    {"log_retain", F_COUNT, {0}},
-    {"log_rotate_names", F_ROTATE, {0}},
-    {"log_compress", F_BOOL, {0}},
-    /* PM2's, without a meaning in pmc. */
-    {"namespace", F_UNSUPPORTED, {0}},
-    {"autostart", F_UNSUPPORTED, {0}},
-    {"treekill", F_UNSUPPORTED, {0}},
-    {"filter_env", F_UNSUPPORTED, {0}},
-    {"increment_var", F_UNSUPPORTED, {0}},
-    {"append_env_to_name", F_UNSUPPORTED, {0}},
-    {"name_prefix", F_UNSUPPORTED, {0}},
-    {"uid", F_UNSUPPORTED, {"user", "gid", "username"}},
-    {"pid_file", F_UNSUPPORTED, {"pid"}},
-    {"kill_retry_time", F_UNSUPPORTED, {0}},
-    {"watch_options", F_UNSUPPORTED, {0}},
-    {"force", F_UNSUPPORTED, {"execute_command"}},
-    {"vizion", F_UNSUPPORTED, {"pmx", "automation", "post_update"}},
-    {"trace", F_UNSUPPORTED, {"disable_trace", "v8", "event_loop_inspector"}},
-    {"deep_monitoring", F_UNSUPPORTED, {"io", "install_url", "windowsHide"}},
-    {"source_map_support", F_UNSUPPORTED, {"disable_source_map_support", "write"}},
-};
-
-#define N_FIELDS (sizeof fields / sizeof fields[0])
-
-static const struct field *field_find(const char *key)
-{
-	size_t i, k;
-
-	for (i = 0; i < N_FIELDS; i++) {
-		if (strcmp(fields[i].name, key) == 0)
-			return &fields[i];
-		for (k = 0; k < 4 && fields[i].aliases[k]; k++)
-			if (strcmp(fields[i].aliases[k], key) == 0)
-				return &fields[i];
-	}
-	return NULL;
-}
-
-/* PM2 also takes every field in camelCase: maxMemoryRestart → max_memory_restart. */
-static char *snake_case(const char *key)
-{
-	size_t n = 0, len = strlen(key);
-	char *out = xmalloc(len * 2 + 1);
-
-	for (const char *p = key; *p; p++) {
-		if (isupper((unsigned char)*p)) {
-			if (n > 0)
-				out[n++] = '_';
-			out[n++] = (char)tolower((unsigned char)*p);
-		} else {
-			out[n++] = *p;
-		}
-	}
-	out[n] = '\0';
-	return out;
-}
 
 /* ---- Reporting ---------------------------------------------------------- */
 
@@ -186,340 +57,6 @@ static void report_warning(struct report *r, const char *fmt, ...)
 	r->warnings = xrealloc(r->warnings, (r->n_warnings + 1) * sizeof *r->warnings);
 	r->warnings[r->n_warnings++] = xasprintf("%s: %s", r->file, line);
 	free(line);
-}
-
-/* ---- Values ------------------------------------------------------------- */
-
-cJSON *pmc_eco_split_words(const char *text)
-{
-	cJSON *words = cJSON_CreateArray();
-	size_t len = strlen(text), n;
-	char *word = xmalloc(len + 1);
-	const char *p = text;
-	bool in_word = false;
-
-	while (*p) {
-		if (isspace((unsigned char)*p)) {
-			p++;
-			continue;
-		}
-		n = 0;
-		in_word = true;
-		while (*p && !isspace((unsigned char)*p)) {
-			char q = *p;
-			if (q == '\'' || q == '"') {
-				p++;
-				while (*p && *p != q) {
-					if (q == '"' && *p == '\\' && p[1] &&
-					    strchr("\"\\$`", p[1]))
-						p++;
-					word[n++] = *p++;
-				}
-				if (!*p)
-					goto unterminated;
-				p++;
-			} else if (q == '\\' && p[1]) {
-				word[n++] = p[1];
-				p += 2;
-			} else {
-				word[n++] = *p++;
-			}
-		}
-		word[n] = '\0';
-		cJSON_AddItemToArray(words, cJSON_CreateString(word));
-		in_word = false;
-	}
-	(void)in_word;
-	free(word);
-	return words;
-unterminated:
-	free(word);
-	cJSON_Delete(words);
-	return NULL;
-}
-
-static bool is_int(const cJSON *v, double min, double max)
-{
-	return cJSON_IsNumber(v) && isfinite(v->valuedouble) &&
-	       v->valuedouble == floor(v->valuedouble) && v->valuedouble >= min &&
-	       v->valuedouble <= max;
-}
-
-/* An env value as PM2 passes it: strings as they are, numbers and booleans as
- * text, objects and arrays as JSON. NULL for null. */
-static char *env_value(const cJSON *v)
-{
-	if (cJSON_IsString(v))
-		return xstrdup(v->valuestring);
-	if (cJSON_IsBool(v))
-		return xstrdup(cJSON_IsTrue(v) ? "true" : "false");
-	if (cJSON_IsNumber(v) && isfinite(v->valuedouble)) {
-		double d = v->valuedouble;
-		if (d == floor(d) && fabs(d) < 1e15)
-			return xasprintf("%lld", (long long)d);
-		return xasprintf("%.15g", d);
-	}
-	if (cJSON_IsObject(v) || cJSON_IsArray(v))
-		return cJSON_PrintUnformatted(v);
-	return NULL;
-}
-
-/* An env object as an object of strings, or NULL with *why. */
-static cJSON *env_object(const cJSON *v, char **why)
-{
-	const cJSON *el;
-	cJSON *env;
-
-	if (!cJSON_IsObject(v)) {
-		*why = xstrdup("must be an object of variables");
-		return NULL;
-	}
-	env = cJSON_CreateObject();
-	cJSON_ArrayForEach(el, v)
-	{
-		char *value = env_value(el);
-		if (!value) {
-			*why = xasprintf("variable '%s' must be a string, a number or a boolean",
-			                 el->string);
-			cJSON_Delete(env);
-			return NULL;
-		}
-		cJSON_DeleteItemFromObjectCaseSensitive(env, el->string);
-		cJSON_AddStringToObject(env, el->string, value);
-		free(value);
-	}
-	return env;
-}
-
-/* later's variables over base's (both objects of strings). */
-static void env_merge(cJSON *base, const cJSON *later)
-{
-	const cJSON *el;
-
-	cJSON_ArrayForEach(el, later)
-	{
-		cJSON_DeleteItemFromObjectCaseSensitive(base, el->string);
-		cJSON_AddItemToObject(base, el->string, cJSON_Duplicate(el, true));
-	}
-}
-
-static bool env_name_valid(const char *name)
-{
-	if (!*name || isdigit((unsigned char)name[0]))
-		return false;
-	for (const char *p = name; *p; p++)
-		if (!isalnum((unsigned char)*p) && *p != '_')
-			return false;
-	return true;
-}
-
-static cJSON *strings_of(const cJSON *v, bool allow_one)
-{
-	const cJSON *el;
-	cJSON *out;
-
-	if (allow_one && cJSON_IsString(v)) {
-		out = cJSON_CreateArray();
-		cJSON_AddItemToArray(out, cJSON_CreateString(v->valuestring));
-		return out;
-	}
-	if (!cJSON_IsArray(v))
-		return NULL;
-	cJSON_ArrayForEach(el, v)
-	{
-		if (!cJSON_IsString(el))
-			return NULL;
-	}
-	return cJSON_Duplicate(v, true);
-}
-
-/*
- * The value for one field, in the form the daemon takes: numbers for durations
- * and sizes, arrays for lists. NULL with *why for a wrong type or value; *omit
- * for a value that means "not set" (cron_restart: false).
- */
-static cJSON *convert(const struct field *f, const cJSON *v, bool *omit, char **why)
-{
-	int64_t n;
-	cJSON *out;
-
-	*omit = false;
-	switch (f->kind) {
-	case F_STRING:
-	case F_NAME:
-		if (!cJSON_IsString(v) || !*v->valuestring) {
-			*why = xstrdup("must be a non-empty string");
-			return NULL;
-		}
-		if (f->kind == F_NAME && !pmc_name_valid(v->valuestring)) {
-			*why = xasprintf(
-			    "'%s' is not a valid app name (use 1-64 of A-Z a-z 0-9 . _ -, "
-			    "not starting with '.')",
-			    v->valuestring);
-			return NULL;
-		}
-		return cJSON_CreateString(v->valuestring);
-	case F_WORDS:
-		if (cJSON_IsString(v)) {
-			out = pmc_eco_split_words(v->valuestring);
-			if (!out)
-				*why = xstrdup("has an unterminated quote");
-			return out;
-		}
-		out = strings_of(v, false);
-		if (!out)
-			*why = xstrdup("must be a string or an array of strings");
-		return out;
-	case F_STRINGS:
-		out = strings_of(v, true);
-		if (!out)
-			*why = xstrdup("must be a string or an array of strings");
-		return out;
-	case F_BOOL:
-		if (!cJSON_IsBool(v)) {
-			*why = xstrdup("must be true or false");
-			return NULL;
-		}
-		return cJSON_CreateBool(cJSON_IsTrue(v));
-	case F_DISABLE_LOGS:
-		if (!cJSON_IsBool(v)) {
-			*why = xstrdup("must be true or false");
-			return NULL;
-		}
-		*omit = !cJSON_IsTrue(v);
-		return cJSON_CreateTrue();
-	case F_COUNT:
-		if (!is_int(v, 0, 2147483647)) {
-			*why = xstrdup("must be a whole number >= 0");
-			return NULL;
-		}
-		return cJSON_CreateNumber(v->valuedouble);
-	case F_INSTANCES:
-		if (cJSON_IsString(v) && strcmp(v->valuestring, "max") == 0)
-			return cJSON_CreateString("max");
-		/* process.env.N || 2 in a JS file gives a string. */
-		if (cJSON_IsString(v) && *v->valuestring) {
-			char *end;
-			long long n = strtoll(v->valuestring, &end, 10);
-			if (!*end && !isspace((unsigned char)*v->valuestring) && n >= -4096 &&
-			    n <= 4096)
-				return cJSON_CreateNumber((double)n);
-		}
-		if (!is_int(v, -4096, 4096)) {
-			*why = xstrdup("must be a number of at most 4096, \"max\", 0 or -N");
-			return NULL;
-		}
-		return cJSON_CreateNumber(v->valuedouble);
-	case F_EXEC_MODE:
-		if (cJSON_IsString(v) && (strcmp(v->valuestring, "fork") == 0 ||
-		                          strcmp(v->valuestring, "fork_mode") == 0))
-			return cJSON_CreateString("fork");
-		if (cJSON_IsString(v) && (strcmp(v->valuestring, "cluster") == 0 ||
-		                          strcmp(v->valuestring, "cluster_mode") == 0))
-			return cJSON_CreateString("cluster");
-		*why = xstrdup("must be \"fork\" or \"cluster\"");
-		return NULL;
-	case F_ENV:
-		return env_object(v, why);
-	case F_DURATION:
-		if (cJSON_IsNumber(v) && isfinite(v->valuedouble) && v->valuedouble >= 0 &&
-		    v->valuedouble <= 9e15)
-			return cJSON_CreateNumber(floor(v->valuedouble));
-		if (cJSON_IsString(v) && pmc_duration_parse(v->valuestring, &n) == 0)
-			return cJSON_CreateNumber((double)n);
-		*why = xstrdup("must be a duration: milliseconds, or a string like \"1500ms\", "
-		               "\"2s\", \"1m\", \"1h\"");
-		return NULL;
-	case F_SIZE:
-		if (is_int(v, 0, 9e15))
-			return cJSON_CreateNumber(v->valuedouble);
-		if (cJSON_IsString(v) && pmc_size_parse(v->valuestring, &n) == 0)
-			return cJSON_CreateNumber((double)n);
-		*why =
-		    xstrdup("must be a size: bytes, or a string like \"512K\", \"200M\", \"1G\"");
-		return NULL;
-	case F_CODES: {
-		const cJSON *el;
-		if (is_int(v, -2147483648.0, 2147483647)) {
-			out = cJSON_CreateArray();
-			cJSON_AddItemToArray(out, cJSON_CreateNumber(v->valuedouble));
-			return out;
-		}
-		if (cJSON_IsArray(v)) {
-			cJSON_ArrayForEach(el, v)
-			{
-				if (!is_int(el, -2147483648.0, 2147483647))
-					break;
-			}
-			if (!el)
-				return cJSON_Duplicate(v, true);
-		}
-		*why = xstrdup("must be an exit code or an array of exit codes");
-		return NULL;
-	}
-	case F_PATH:
-		if (!cJSON_IsString(v) || !*v->valuestring) {
-			*why = xstrdup("must be a path");
-			return NULL;
-		}
-		return cJSON_CreateString(v->valuestring);
-	case F_LOG_FILE:
-		if (cJSON_IsBool(v))
-			return cJSON_CreateBool(cJSON_IsTrue(v));
-		if (cJSON_IsString(v) && *v->valuestring)
-			return cJSON_CreateString(v->valuestring);
-		*why = xstrdup("must be true, false or a path");
-		return NULL;
-	case F_WATCH:
-		if (cJSON_IsBool(v))
-			return cJSON_CreateBool(cJSON_IsTrue(v));
-		out = strings_of(v, true);
-		if (!out)
-			*why = xstrdup("must be true, false, a path or an array of paths");
-		return out;
-	case F_PORT:
-		if (cJSON_IsString(v) && *v->valuestring &&
-		    strspn(v->valuestring, "0123456789") == strlen(v->valuestring) &&
-		    strlen(v->valuestring) <= 5) {
-			long p = strtol(v->valuestring, NULL, 10);
-			if (p >= 1 && p <= 65535)
-				return cJSON_CreateNumber((double)p);
-		}
-		if (is_int(v, 1, 65535))
-			return cJSON_CreateNumber(v->valuedouble);
-		*why = xstrdup("must be a TCP port (1-65535)");
-		return NULL;
-	case F_CRON:
-		if (cJSON_IsFalse(v) || (cJSON_IsNumber(v) && v->valuedouble == 0)) {
-			*omit = true;
-			return cJSON_CreateFalse();
-		}
-		if (cJSON_IsString(v) && *v->valuestring)
-			return cJSON_CreateString(v->valuestring);
-		*why = xstrdup("must be a cron pattern like \"0 3 * * *\" (false or 0: none)");
-		return NULL;
-	case F_LOG_TYPE:
-		if (cJSON_IsString(v) &&
-		    (strcmp(v->valuestring, "json") == 0 || strcmp(v->valuestring, "raw") == 0))
-			return cJSON_CreateString(v->valuestring);
-		*why = xstrdup("must be \"json\" or \"raw\"");
-		return NULL;
-	case F_ROTATE:
-		if (cJSON_IsString(v) &&
-		    (strcmp(v->valuestring, "number") == 0 || strcmp(v->valuestring, "date") == 0))
-			return cJSON_CreateString(v->valuestring);
-		*why = xstrdup("must be \"number\" or \"date\"");
-		return NULL;
-	case F_ENV_NAME:
-		if (cJSON_IsString(v) && env_name_valid(v->valuestring))
-			return cJSON_CreateString(v->valuestring);
-		*why = xstrdup("must be an environment variable name");
-		return NULL;
-	case F_UNSUPPORTED:
-		break;
-	}
-	*omit = true;
-	return cJSON_CreateNull();
 }
 
 /* ---- Paths -------------------------------------------------------------- */
@@ -669,14 +206,14 @@ struct context {
 static void parse_member(const struct context *c, const char *label, const cJSON *m, cJSON *def,
                          cJSON **profile_env, const char **given_as)
 {
-	const struct field *f = field_find(m->string);
-	char *snake = NULL, *why = NULL;
+	const struct pmc_eco_field *f = pmc_eco_field_find(m->string);
+	char *why = NULL;
 	cJSON *value;
 	bool omit;
 
 	if (strncmp(m->string, "env_", 4) == 0 && m->string[4]) {
 		/* env_<profile>: checked whether chosen or not. */
-		value = env_object(m, &why);
+		value = pmc_eco_env_object(m, &why);
 		if (!value) {
 			report_error(c->report, "%s: %s %s", label, m->string, why);
 			free(why);
@@ -689,51 +226,41 @@ static void parse_member(const struct context *c, const char *label, const cJSON
 		return;
 	}
 	if (!f) {
-		snake = snake_case(m->string);
-		f = field_find(snake);
-	}
-	if (!f) {
 		report_warning(c->report, "%s: unknown field '%s' (ignored)", label, m->string);
-		goto out;
+		return;
 	}
-	if (f->kind == F_UNSUPPORTED) {
+	if (f->kind == PMC_ECO_F_UNSUPPORTED) {
 		report_warning(c->report, "%s: field '%s' is not supported by pmc (ignored)", label,
 		               m->string);
-		goto out;
+		return;
 	}
-	if (given_as[f - fields]) {
+	if (given_as[pmc_eco_field_index(f)]) {
 		report_error(c->report, "%s: '%s' and '%s' set the same field", label,
-		             given_as[f - fields], m->string);
-		goto out;
+		             given_as[pmc_eco_field_index(f)], m->string);
+		return;
 	}
-	given_as[f - fields] = m->string;
+	given_as[pmc_eco_field_index(f)] = m->string;
 	if (cJSON_IsNull(m))
-		goto out; /* null: unset, as PM2 */
-	value = convert(f, m, &omit, &why);
+		return; /* null: unset, as PM2 */
+	value = pmc_eco_field_convert(f, m, &omit, &why);
 	if (!value) {
 		report_error(c->report, "%s: %s %s", label, m->string, why);
 		free(why);
-		goto out;
+		return;
 	}
-	if (f->kind == F_DISABLE_LOGS) {
-		cJSON_Delete(value);
-		if (!omit) {
-			cJSON_AddStringToObject(def, "disable_logs", "/dev/null");
-		}
-		goto out;
-	}
-	if (omit)
-		cJSON_Delete(value);
-	else
+	/* disable_logs: a mark for parse_app, which knows the other log fields. */
+	if (f->kind == PMC_ECO_F_DISABLE_LOGS && !omit)
+		cJSON_AddTrueToObject(def, "disable_logs");
+	else if (!omit && f->kind != PMC_ECO_F_DISABLE_LOGS)
 		cJSON_AddItemToObject(def, f->name, value);
-out:
-	free(snake);
+	if (omit || f->kind == PMC_ECO_F_DISABLE_LOGS)
+		cJSON_Delete(value);
 }
 
 /* The definition of one app, or NULL after reporting why. */
 static cJSON *parse_app(const struct context *c, const cJSON *app, size_t index, char **name_out)
 {
-	const char *given_as[N_FIELDS] = {0};
+	const char **given_as = xcalloc(pmc_eco_field_count(), sizeof *given_as);
 	cJSON *def = cJSON_CreateObject(), *profile_env = NULL, *env;
 	char *label = app_label(app, index), *cwd;
 	size_t errors_before = c->report->n_errors;
@@ -750,7 +277,7 @@ static cJSON *parse_app(const struct context *c, const cJSON *app, size_t index,
 		parse_member(c, label, m, def, &profile_env, given_as);
 	}
 	script = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(def, "script"));
-	if (!script && !given_as[1])
+	if (!script && !given_as[pmc_eco_field_index(pmc_eco_field_find("script"))])
 		report_error(c->report, "%s: script is required", label);
 	if (c->report->n_errors > errors_before)
 		goto fail;
@@ -758,10 +285,10 @@ static cJSON *parse_app(const struct context *c, const cJSON *app, size_t index,
 	/* env < env_<profile>, with deploy[profile].env below both (as PM2). */
 	env = cJSON_CreateObject();
 	if (c->deploy_env)
-		env_merge(env, c->deploy_env);
-	env_merge(env, cJSON_GetObjectItemCaseSensitive(def, "env"));
+		pmc_eco_env_merge(env, c->deploy_env);
+	pmc_eco_env_merge(env, cJSON_GetObjectItemCaseSensitive(def, "env"));
 	if (profile_env)
-		env_merge(env, profile_env);
+		pmc_eco_env_merge(env, profile_env);
 	else if (c->profile && !c->deploy_env)
 		report_warning(c->report, "%s: no env_%s (only env is used)", label, c->profile);
 	cJSON_DeleteItemFromObjectCaseSensitive(def, "env");
@@ -810,11 +337,13 @@ static cJSON *parse_app(const struct context *c, const cJSON *app, size_t index,
 	}
 	cJSON_Delete(profile_env);
 	free(label);
+	free(given_as);
 	return def;
 fail:
 	cJSON_Delete(profile_env);
 	cJSON_Delete(def);
 	free(label);
+	free(given_as);
 	return NULL;
 }
 
@@ -877,7 +406,7 @@ static cJSON *deploy_env(const cJSON *deploy, const char *profile, struct report
 
 	if (!profile || !env)
 		return NULL;
-	out = env_object(env, &why);
+	out = pmc_eco_env_object(env, &why);
 	if (!out) {
 		report_error(r, "deploy.%s.env %s", profile, why);
 		free(why);

@@ -120,6 +120,10 @@ struct pmc_args {
 	/* reload */
 	struct pmc_opt_int parallel;
 
+	/* ecosystem files (start, stop, restart, reload, delete, startOr*) */
+	struct pmc_strv only; /* --only a,b (repeatable) */
+	bool update_env;      /* restart/reload --update-env */
+
 	/* logs */
 	struct pmc_opt_int lines;
 	bool nostream;

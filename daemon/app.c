@@ -652,6 +652,23 @@ out:
 	return 0;
 }
 
+/* params.env and params.env_inherit of restart/reload, decoded as in a definition. */
+int pmc_app_env_decode(const cJSON *params, cJSON **env, cJSON **env_inherit, char **cause)
+{
+	int err;
+
+	*env = NULL;
+	*env_inherit = NULL;
+	err = get_env(params, "env", env, cause);
+	if (err == 0)
+		err = get_env(params, "env_inherit", env_inherit, cause);
+	if (err < 0) {
+		cJSON_Delete(*env);
+		*env = NULL;
+	}
+	return err;
+}
+
 /* ---- Encoding ---------------------------------------------------------- */
 
 static void add_strv(cJSON *obj, const char *key, char *const *v)
@@ -778,51 +795,10 @@ void pmc_app_def_free(struct pmc_app_def *def)
 
 /* ---- Names ------------------------------------------------------------- */
 
-static bool name_char(char c)
-{
-	return isalnum((unsigned char)c) || c == '.' || c == '_' || c == '-';
-}
-
 /* Basename without extension (first word of a command), unsafe runs as "-". */
 char *pmc_app_default_name(const char *script)
 {
-	const char *start = script, *end, *slash, *dot;
-	char *name = xmalloc(PMC_NAME_MAX + 1);
-	size_t n = 0;
-
-	/* A command ("python3 -m http.server") is named after its program; a path
-	 * with spaces ("/srv/my server.py") after its file. */
-	if (strpbrk(script, " \t") && script[0] != '/' && script[0] != '.') {
-		while (isspace((unsigned char)*start))
-			start++;
-		end = start + strcspn(start, " \t");
-	} else {
-		end = script + strlen(script);
-	}
-	while (end > start && end[-1] == '/')
-		end--;
-	for (slash = end; slash > start && slash[-1] != '/'; slash--)
-		;
-	start = slash;
-	dot = NULL;
-	for (const char *p = start + 1; p < end; p++)
-		if (*p == '.')
-			dot = p;
-	if (dot)
-		end = dot;
-	/* Runs of unsafe characters become one '-'; no leading '.' or '-'. */
-	for (const char *p = start; p < end && n < PMC_NAME_MAX; p++) {
-		if (name_char(*p) && !(n == 0 && (*p == '.' || *p == '-')))
-			name[n++] = *p;
-		else if (n > 0 && name[n - 1] != '-')
-			name[n++] = '-';
-	}
-	while (n > 0 && name[n - 1] == '-')
-		n--;
-	name[n] = '\0';
-	if (n == 0)
-		strcpy(name, "app");
-	return name;
+	return pmc_name_from_script(script);
 }
 
 /* ---- Resolving --------------------------------------------------------- */

@@ -184,6 +184,9 @@ static void sample_one(struct pmc_metrics *mx, struct pmc_instance *inst, int64_
 
 	if (pmc_proctable_usage(mx->table, inst->pid, inst->pid_start, &self, &tree) < 0)
 		return;
+	if (!m->samples.cap)
+		pmc_metrics_instance_reset(
+		    inst); /* a process this daemon did not spawn (adopted) */
 	if (m->sampled_ms) {
 		x.cpu = (float)pmc_procstat_cpu_percent(m->ticks, self.ticks, now - m->sampled_ms,
 		                                        mx->hz);

@@ -19,6 +19,7 @@
 #include "httpd.h"
 #include "instance.h"
 #include "log.h"
+#include "logfile.h"
 #include "procstat.h"
 #include "xmalloc.h"
 
@@ -39,18 +40,6 @@ struct pmc_metrics {
 };
 
 /* ---- pmcd.conf ---------------------------------------------------------- */
-
-static char *trim(char *s)
-{
-	char *end;
-
-	while (isspace((unsigned char)*s))
-		s++;
-	end = s + strlen(s);
-	while (end > s && isspace((unsigned char)end[-1]))
-		*--end = '\0';
-	return s;
-}
 
 static int conf_set(struct pmc_metrics_conf *conf, const char *key, const char *value, char **why)
 {
@@ -88,7 +77,7 @@ int pmc_metrics_conf_parse(const char *text, struct pmc_metrics_conf *conf, char
 		if (!eq)
 			continue; /* the log settings' parser reports malformed lines */
 		*eq = '\0';
-		if (conf_set(conf, trim(line), trim(eq + 1), &why) < 0 && err == 0) {
+		if (conf_set(conf, pmc_conf_trim(line), pmc_conf_trim(eq + 1), &why) < 0 && err == 0) {
 			*cause = xasprintf("line %d: %s", lineno, why);
 			err = -EINVAL;
 		}

@@ -77,7 +77,8 @@ int pmc_metrics_conf_parse(const char *text, struct pmc_metrics_conf *conf, char
 		if (!eq)
 			continue; /* the log settings' parser reports malformed lines */
 		*eq = '\0';
-		if (conf_set(conf, pmc_conf_trim(line), pmc_conf_trim(eq + 1), &why) < 0 && err == 0) {
+		if (conf_set(conf, pmc_conf_trim(line), pmc_conf_trim(eq + 1), &why) < 0 &&
+		    err == 0) {
 			*cause = xasprintf("line %d: %s", lineno, why);
 			err = -EINVAL;
 		}
@@ -215,7 +216,8 @@ static void on_tick(uv_timer_t *timer)
 		}
 		mx->roots[n++] = inst->pid;
 	}
-	qsort(mx->roots, n, sizeof *mx->roots, cmp_int);
+	if (n)
+		qsort(mx->roots, n, sizeof *mx->roots, cmp_int);
 	if ((err = pmc_proctable_scan(mx->table, mx->roots, n)) < 0) {
 		pmc_log_warn("cannot scan /proc: %s", strerror(-err));
 		return;
@@ -347,7 +349,7 @@ static const struct pmc_sample *current(const struct pmc_instance *inst)
 	return sampled(inst) ? pmc_samples_last(&inst->metrics.samples) : NULL;
 }
 
-cJSON *pmc_metrics_monit_to_json(const struct pmc_instance *inst)
+cJSON *pmc_metrics_monit_to_json(const struct pmc_instance *inst, bool detail)
 {
 	const struct pmc_sample *x = current(inst);
 	cJSON *monit = cJSON_CreateObject();
@@ -355,9 +357,14 @@ cJSON *pmc_metrics_monit_to_json(const struct pmc_instance *inst)
 	/* PM2's two numbers are the tree's: what `npm start` or a shell wrapper means. */
 	cJSON_AddNumberToObject(monit, "memory", x ? (double)x->tree_rss : 0);
 	cJSON_AddNumberToObject(monit, "cpu", x ? round1(x->tree_cpu) : 0);
+	if (!detail)
+		return monit; /* exactly PM2's keys */
 	cJSON_AddNumberToObject(monit, "pid_memory", x ? (double)x->rss : 0);
 	cJSON_AddNumberToObject(monit, "pid_cpu", x ? round1(x->cpu) : 0);
 	cJSON_AddNumberToObject(monit, "processes", x ? x->processes : 0);
+	cJSON_AddItemToObject(monit, "last_minute",
+	                      pmc_metrics_summary_to_json(inst, pmc_clock_wall_ms()));
+	cJSON_AddItemToObject(monit, "history", pmc_metrics_history_to_json(inst));
 	return monit;
 }
 

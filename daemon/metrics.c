@@ -306,12 +306,16 @@ int pmc_metrics_listen(struct pmc_daemon *d, const char *addr, char **cause)
 		mx->httpd = NULL;
 		return 0;
 	}
-	/* Stop the old endpoint first, so the same address can be bound again. */
-	pmc_httpd_close(mx->httpd);
-	mx->httpd = NULL;
+	/* The old endpoint serves on when the new address fails, unless it is the
+	 * same address: then it goes first (its listening socket closes at once). */
+	if (mx->httpd && pmc_httpd_bound_to(mx->httpd, addr)) {
+		pmc_httpd_close(mx->httpd);
+		mx->httpd = NULL;
+	}
 	err = pmc_httpd_open(d->loop, addr, serve_metrics, d, &h, cause);
 	if (err < 0)
 		return err;
+	pmc_httpd_close(mx->httpd);
 	mx->httpd = h;
 	pmc_log_info("serving /metrics on http://%s/metrics", pmc_httpd_address(h));
 	return 0;

@@ -146,15 +146,9 @@ print(round(time.monotonic() - t))
 	[ "$status" -ne 0 ]
 	run -0 pmc metrics --json
 	assert_contains "$output" "\"listen\":\"127.0.0.1:$other\""
-	run -0 pmc metrics --stop
-	assert_contains "$output" "No /metrics endpoint"
-	run curl -s --max-time 2 -o /dev/null "http://127.0.0.1:$other/metrics"
-	[ "$status" -ne 0 ]
-	run pmc metrics --listen "example.com:80"
-	[ "$status" -ne 0 ]
-	assert_contains "$output" "invalid address"
-	run pmc metrics --listen "127.0.0.1:$other" --stop
-	[ "$status" -ne 0 ]
+	# The same address again: replaced in place.
+	run -0 pmc metrics --listen "127.0.0.1:$other"
+	run -0 curl -sf --max-time 5 -o /dev/null "http://127.0.0.1:$other/metrics"
 	# A port in use is a clear error, and the daemon carries on.
 	python3 -c '
 import socket, sys, time
@@ -171,5 +165,16 @@ time.sleep(20)' "$E2E_WORK/held.port" &
 	wait "$holder" 2>/dev/null || true
 	[ "$status" -ne 0 ]
 	assert_contains "$output" "cannot listen"
+	# The endpoint that was serving still does.
+	run -0 curl -sf --max-time 5 -o /dev/null "http://127.0.0.1:$other/metrics"
+	run -0 pmc metrics --stop
+	assert_contains "$output" "No /metrics endpoint"
+	run curl -s --max-time 2 -o /dev/null "http://127.0.0.1:$other/metrics"
+	[ "$status" -ne 0 ]
+	run pmc metrics --listen "example.com:80"
+	[ "$status" -ne 0 ]
+	assert_contains "$output" "invalid address"
+	run pmc metrics --listen "127.0.0.1:$other" --stop
+	[ "$status" -ne 0 ]
 	run -0 pmc ping
 }

@@ -25,7 +25,7 @@ echo "pmc: $("$BUILD/cmd/pmc" --version) ($(git -C "$root" describe --always --d
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 
 failed=0
-for bench in rss ls-latency crash-restart online100 reload-load spread logs-throughput logs-flood-rss; do
+for bench in rss ls-latency crash-restart online100 reload-load spread logs-throughput logs-flood-rss metrics-1000; do
 	if ! sh "$here/$bench.sh"; then
 		echo "bench $bench: FAILED" >&2
 		failed=1

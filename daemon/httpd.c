@@ -396,6 +396,28 @@ void pmc_httpd_close(struct pmc_httpd *h)
 	uv_close((uv_handle_t *)&h->server, on_server_closed);
 }
 
+bool pmc_httpd_bound_to(const struct pmc_httpd *h, const char *text)
+{
+	struct sockaddr_storage want, have;
+	int len = sizeof have;
+	char *cause = NULL;
+
+	if (pmc_httpd_parse_address(text, &want, &cause) < 0) {
+		free(cause);
+		return false;
+	}
+	if (uv_tcp_getsockname(&h->server, (struct sockaddr *)&have, &len) < 0 ||
+	    want.ss_family != have.ss_family)
+		return false;
+	if (want.ss_family == AF_INET) {
+		const struct sockaddr_in *a = (const void *)&want, *b = (const void *)&have;
+		return a->sin_port == b->sin_port && a->sin_addr.s_addr == b->sin_addr.s_addr;
+	}
+	const struct sockaddr_in6 *a = (const void *)&want, *b = (const void *)&have;
+	return a->sin6_port == b->sin6_port &&
+	       memcmp(&a->sin6_addr, &b->sin6_addr, sizeof a->sin6_addr) == 0;
+}
+
 const char *pmc_httpd_address(const struct pmc_httpd *h)
 {
 	return h->address;

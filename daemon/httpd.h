@@ -8,6 +8,7 @@
 #ifndef PMC_DAEMON_HTTPD_H
 #define PMC_DAEMON_HTTPD_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <uv.h>
 
@@ -32,6 +33,8 @@ int pmc_httpd_open(uv_loop_t *loop, const char *text, pmc_httpd_body_cb body, vo
                    struct pmc_httpd **out, char **cause);
 /* Stop listening and drop every connection; memory goes with the close callbacks. */
 void pmc_httpd_close(struct pmc_httpd *h);
+/* True when text names the address h listens on (same family, address and port). */
+bool pmc_httpd_bound_to(const struct pmc_httpd *h, const char *text);
 /* The bound address, "127.0.0.1:9615" or "[::1]:9615". */
 const char *pmc_httpd_address(const struct pmc_httpd *h);
 

@@ -113,7 +113,7 @@ cJSON *pmc_instance_to_json(struct pmc_instance *inst)
 	cJSON_AddNumberToObject(entry, "pid", sup->running ? inst->pid : 0);
 	cJSON_AddStringToObject(entry, "name", def->name);
 	cJSON_AddNumberToObject(entry, "pm_id", inst->pm_id);
-	cJSON_AddItemToObject(entry, "monit", pmc_metrics_monit_to_json(inst));
+	cJSON_AddItemToObject(entry, "monit", pmc_metrics_monit_to_json(inst, false));
 
 	cJSON_AddStringToObject(env, "name", def->name);
 	cJSON_AddStringToObject(env, "namespace", "default");

@@ -108,7 +108,7 @@ static const struct {
 	{ "log_rotate_names", conf_names, "number or date" },
 };
 
-static char *trim(char *s)
+char *pmc_conf_trim(char *s)
 {
 	char *end;
 
@@ -127,15 +127,15 @@ static char *conf_line(char *line, struct pmc_logfile_opts *opts)
 	size_t i;
 
 	line[strcspn(line, "#")] = '\0';
-	line = trim(line);
+	line = pmc_conf_trim(line);
 	if (!*line)
 		return NULL;
 	eq = strchr(line, '=');
 	if (!eq)
 		return xstrdup("expected key = value");
 	*eq = '\0';
-	key = trim(line);
-	value = trim(eq + 1);
+	key = pmc_conf_trim(line);
+	value = pmc_conf_trim(eq + 1);
 	for (i = 0; i < sizeof conf_keys / sizeof conf_keys[0]; i++) {
 		if (strcmp(key, conf_keys[i].key) != 0)
 			continue;

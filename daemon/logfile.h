@@ -34,6 +34,8 @@ void pmc_logconf_defaults(struct pmc_logfile_opts *opts);
  * with *cause (caller frees) naming the first bad line ("line 3: ...").
  */
 int pmc_logconf_parse(const char *text, struct pmc_logfile_opts *opts, char **cause);
+/* s without leading and trailing white space (cut in place); for pmcd.conf lines. */
+char *pmc_conf_trim(char *s);
 /* Defaults, then the file at path if it exists; errors as pmc_logconf_parse (or -errno). */
 int pmc_logconf_load(const char *path, struct pmc_logfile_opts *opts, char **cause);
 

@@ -2,7 +2,6 @@
 /* RPC describe {target}: the target's list entries plus its last restarts. */
 #include <stdlib.h>
 
-#include "clock.h"
 #include "daemon.h"
 #include "jsonrpc.h"
 #include "methods.h"
@@ -11,7 +10,7 @@
 #define DESCRIBE_EVENTS 10
 
 static const struct pmc_param params[] = {
-	{ "target", PMC_PARAM_STRING, true },
+    {"target", PMC_PARAM_STRING, true},
 };
 
 static void add_events(struct pmc_daemon *d, cJSON *list, const char *app)
@@ -35,7 +34,7 @@ static void method_describe(struct pmc_daemon *d, struct pmc_call *call, const c
 	size_t n = 0, i;
 
 	cJSON_AddItemToArray(targets,
-			     cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(p, "target"), 1));
+	                     cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(p, "target"), 1));
 	if (pmc_registry_resolve(&d->registry, targets, &insts, &n, &cause, &data) < 0) {
 		pmc_call_error(call, PMC_RPC_NOT_FOUND, cause, data);
 		free(cause);
@@ -48,11 +47,9 @@ static void method_describe(struct pmc_daemon *d, struct pmc_call *call, const c
 	events = cJSON_AddArrayToObject(result, "events");
 	for (i = 0; i < n; i++) {
 		cJSON *entry = pmc_instance_to_json(insts[i]);
-		cJSON *monit = cJSON_GetObjectItemCaseSensitive(entry, "monit");
-		/* The last minute of samples: describe's summary, monit's charts. */
-		cJSON_AddItemToObject(monit, "last_minute",
-				      pmc_metrics_summary_to_json(insts[i], pmc_clock_wall_ms()));
-		cJSON_AddItemToObject(monit, "history", pmc_metrics_history_to_json(insts[i]));
+		/* With the main process alone and the last minute of samples. */
+		cJSON_ReplaceItemInObjectCaseSensitive(entry, "monit",
+		                                       pmc_metrics_monit_to_json(insts[i], true));
 		cJSON_AddItemToArray(procs, entry);
 		if (i == 0 || insts[i]->app != insts[i - 1]->app)
 			add_events(d, events, insts[i]->app->def.name);
@@ -61,4 +58,4 @@ static void method_describe(struct pmc_daemon *d, struct pmc_call *call, const c
 	pmc_call_reply(call, result);
 }
 
-const struct pmc_method pmc_method_describe = { "describe", method_describe, params, 1, 1 };
+const struct pmc_method pmc_method_describe = {"describe", method_describe, params, 1, 1};

@@ -19,6 +19,7 @@
 #include "httpd.h"
 #include "instance.h"
 #include "log.h"
+#include "logfile.h"
 #include "procstat.h"
 #include "xmalloc.h"
 
@@ -39,18 +40,6 @@ struct pmc_metrics {
 };
 
 /* ---- pmcd.conf ---------------------------------------------------------- */
-
-static char *trim(char *s)
-{
-	char *end;
-
-	while (isspace((unsigned char)*s))
-		s++;
-	end = s + strlen(s);
-	while (end > s && isspace((unsigned char)end[-1]))
-		*--end = '\0';
-	return s;
-}
 
 static int conf_set(struct pmc_metrics_conf *conf, const char *key, const char *value, char **why)
 {
@@ -88,7 +77,8 @@ int pmc_metrics_conf_parse(const char *text, struct pmc_metrics_conf *conf, char
 		if (!eq)
 			continue; /* the log settings' parser reports malformed lines */
 		*eq = '\0';
-		if (conf_set(conf, trim(line), trim(eq + 1), &why) < 0 && err == 0) {
+		if (conf_set(conf, pmc_conf_trim(line), pmc_conf_trim(eq + 1), &why) < 0 &&
+		    err == 0) {
 			*cause = xasprintf("line %d: %s", lineno, why);
 			err = -EINVAL;
 		}
@@ -184,6 +174,9 @@ static void sample_one(struct pmc_metrics *mx, struct pmc_instance *inst, int64_
 
 	if (pmc_proctable_usage(mx->table, inst->pid, inst->pid_start, &self, &tree) < 0)
 		return;
+	if (!m->samples.cap)
+		pmc_metrics_instance_reset(
+		    inst); /* a process this daemon did not spawn (adopted) */
 	if (m->sampled_ms) {
 		x.cpu = (float)pmc_procstat_cpu_percent(m->ticks, self.ticks, now - m->sampled_ms,
 		                                        mx->hz);
@@ -223,7 +216,8 @@ static void on_tick(uv_timer_t *timer)
 		}
 		mx->roots[n++] = inst->pid;
 	}
-	qsort(mx->roots, n, sizeof *mx->roots, cmp_int);
+	if (n)
+		qsort(mx->roots, n, sizeof *mx->roots, cmp_int);
 	if ((err = pmc_proctable_scan(mx->table, mx->roots, n)) < 0) {
 		pmc_log_warn("cannot scan /proc: %s", strerror(-err));
 		return;
@@ -312,12 +306,16 @@ int pmc_metrics_listen(struct pmc_daemon *d, const char *addr, char **cause)
 		mx->httpd = NULL;
 		return 0;
 	}
-	/* Stop the old endpoint first, so the same address can be bound again. */
-	pmc_httpd_close(mx->httpd);
-	mx->httpd = NULL;
+	/* The old endpoint serves on when the new address fails, unless it is the
+	 * same address: then it goes first (its listening socket closes at once). */
+	if (mx->httpd && pmc_httpd_bound_to(mx->httpd, addr)) {
+		pmc_httpd_close(mx->httpd);
+		mx->httpd = NULL;
+	}
 	err = pmc_httpd_open(d->loop, addr, serve_metrics, d, &h, cause);
 	if (err < 0)
 		return err;
+	pmc_httpd_close(mx->httpd);
 	mx->httpd = h;
 	pmc_log_info("serving /metrics on http://%s/metrics", pmc_httpd_address(h));
 	return 0;
@@ -355,7 +353,7 @@ static const struct pmc_sample *current(const struct pmc_instance *inst)
 	return sampled(inst) ? pmc_samples_last(&inst->metrics.samples) : NULL;
 }
 
-cJSON *pmc_metrics_monit_to_json(const struct pmc_instance *inst)
+cJSON *pmc_metrics_monit_to_json(const struct pmc_instance *inst, bool detail)
 {
 	const struct pmc_sample *x = current(inst);
 	cJSON *monit = cJSON_CreateObject();
@@ -363,9 +361,14 @@ cJSON *pmc_metrics_monit_to_json(const struct pmc_instance *inst)
 	/* PM2's two numbers are the tree's: what `npm start` or a shell wrapper means. */
 	cJSON_AddNumberToObject(monit, "memory", x ? (double)x->tree_rss : 0);
 	cJSON_AddNumberToObject(monit, "cpu", x ? round1(x->tree_cpu) : 0);
+	if (!detail)
+		return monit; /* exactly PM2's keys */
 	cJSON_AddNumberToObject(monit, "pid_memory", x ? (double)x->rss : 0);
 	cJSON_AddNumberToObject(monit, "pid_cpu", x ? round1(x->cpu) : 0);
 	cJSON_AddNumberToObject(monit, "processes", x ? x->processes : 0);
+	cJSON_AddItemToObject(monit, "last_minute",
+	                      pmc_metrics_summary_to_json(inst, pmc_clock_wall_ms()));
+	cJSON_AddItemToObject(monit, "history", pmc_metrics_history_to_json(inst));
 	return monit;
 }
 

@@ -8,6 +8,7 @@
 #define PMC_DAEMON_METRICS_H
 
 #include <cjson/cJSON.h>
+#include <stdbool.h>
 #include <stdint.h>
 
 struct pmc_daemon;
@@ -53,8 +54,11 @@ int pmc_metrics_listen(struct pmc_daemon *d, const char *addr, char **cause);
 void pmc_metrics_instance_reset(struct pmc_instance *inst);
 void pmc_metrics_instance_free(struct pmc_instance *inst);
 
-/* monit {cpu, memory, ...} of a list entry, from the latest sample (caller owns). */
-cJSON *pmc_metrics_monit_to_json(const struct pmc_instance *inst);
+/*
+ * monit {memory, cpu} of a list entry (the tree's, at the latest sample); with
+ * detail also pid_memory, pid_cpu, processes, last_minute and history (describe).
+ */
+cJSON *pmc_metrics_monit_to_json(const struct pmc_instance *inst, bool detail);
 /* [{at, cpu, memory, tree_cpu, tree_memory, processes}] of the last minute, oldest first. */
 cJSON *pmc_metrics_history_to_json(const struct pmc_instance *inst);
 /* {window_ms, samples, cpu{current,avg,max}, memory{…}, tree_cpu{…}, tree_memory{…}}. */

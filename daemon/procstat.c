@@ -189,7 +189,8 @@ static int list_pids(struct pmc_proctable *t, size_t *n)
 		t->pids[count++] = (int)pid;
 	}
 	closedir(dir);
-	qsort(t->pids, count, sizeof *t->pids, cmp_int);
+	if (count)
+		qsort(t->pids, count, sizeof *t->pids, cmp_int);
 	*n = count;
 	return 0;
 }

@@ -33,7 +33,7 @@ assert rss < 400 << 20, e
 assert e["signal"] in ("SIGINT", None), e
 assert restarts[0]["reason"] == e["reason"], restarts
 print(e["reason"])
-' "$(history_json grow)"
+' "$(history_json grow)" || { echo "$output"; false; }
 	assert_contains "$output" "above 40.0mb"
 	# The app under its limit held its memory and was left alone.
 	wait_until 10 '[ "$(jl "app(\"small\")[\"monit\"][\"memory\"]")" -gt $((20 << 20)) ]'
@@ -44,14 +44,18 @@ print(e["reason"])
 
 @test "jlist and describe report the tree: processes, CPU percent and memory of the last minute" {
 	pmc start "sh -c 'python3 mem-grow.py 16 8 & while :; do :; done'" --name busy >/dev/null
-	wait_until 10 '[ "$(jl "app(\"busy\")[\"monit\"][\"processes\"]")" -ge 2 ]'
+	wait_until 10 '[ "$(pmc describe busy --json | pyjson "d[\"processes\"][0][\"monit\"][\"processes\"]")" -ge 2 ]'
 	wait_until 10 '[ "$(jl "app(\"busy\")[\"monit\"][\"memory\"]")" -gt $((16 << 20)) ]'
+	wait_until 10 '[ "$(pmc describe busy --json | pyjson "d[\"processes\"][0][\"monit\"][\"last_minute\"][\"samples\"]")" -ge 3 ]'
 	run -0 python3 -c '
 import json, sys
 d = json.loads(sys.argv[1])
 m = d["processes"][0]["monit"]
 assert m["memory"] >= m["pid_memory"] > 0, m
 assert m["processes"] >= 2, m
+# jlist keeps exactly the two PM2 keys, with the same tree numbers.
+j = json.loads(sys.argv[2])[0]["monit"]
+assert sorted(j) == ["cpu", "memory"], j
 # The busy loop burns about one CPU; the sampler sees most of it.
 assert 20 <= m["cpu"] <= 250, m
 lm = m["last_minute"]
@@ -63,7 +67,7 @@ h = m["history"]
 assert len(h) == lm["samples"], (len(h), lm)
 assert [x["at"] for x in h] == sorted(x["at"] for x in h), h
 assert h[-1]["memory"] == m["memory"], (h[-1], m)
-' "$(pmc describe busy --json)"
+' "$(pmc describe busy --json)" "$(pmc jlist)" || { echo "$output"; false; }
 	run -0 pmc describe busy
 	assert_contains "$output" "memory (tree)"
 	assert_contains "$output" " avg, "

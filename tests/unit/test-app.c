@@ -353,6 +353,10 @@ static const struct {
 	{ "{\"log_retain\":-1}", "log_retain must be an integer >= 0" },
 	{ "{\"log_rotate_names\":\"weekly\"}", "log_rotate_names must be number or date" },
 	{ "{\"log_compress\":1}", "log_compress must be true or false" },
+	{ "{\"max_memory_restart\":\"200X\"}",
+	  "max_memory_restart must be a size like 10M or a number of bytes" },
+	{ "{\"max_memory_restart\":-5}",
+	  "max_memory_restart must be a size like 10M or a number of bytes" },
 };
 
 static void test_from_json_type_errors(void **state)
@@ -450,6 +454,14 @@ static void test_round_trip(void **state)
 	assert_int_equal(def.log_retain, 3);
 	assert_int_equal(def.log_rotate_names, 1);
 	assert_int_equal(def.log_compress, 0);
+	assert_round_trip(&def);
+	pmc_app_def_free(&def);
+
+	/* PM2's max_memory_restart: "200M" is bytes (K = 1024), kept across a round trip. */
+	json = parse("{\"script\":\"a.js\",\"cwd\":\"/srv\",\"max_memory_restart\":\"200M\"}");
+	decode(json, &def);
+	cJSON_Delete(json);
+	assert_int_equal(def.max_memory_restart, 200 << 20);
 	assert_round_trip(&def);
 	pmc_app_def_free(&def);
 

@@ -833,6 +833,32 @@ static void test_restart_online(void **state)
 	assert_plain_record(last_record(fx), "start", NULL);
 }
 
+/* A restart the daemon asks for (max_memory_restart) carries its reason to both rows. */
+static void test_restart_with_reason(void **state)
+{
+	struct fixture *fx = *state;
+	const char *why = "max_memory_restart: rss 250.0mb (262144000 bytes) above 200.0mb";
+
+	start_online(fx);
+	fx->sup.stop_reason = fx->sup.restart_reason = why;
+	assert_int_equal(handle(fx, PMC_SUP_RESTART), 0);
+	assert_int_equal(fx->sup.status, PMC_STATUS_STOPPING);
+	assert_int_equal(exit_with(fx, -1, SIGINT), 0);
+	assert_int_equal(fx->sup.status, PMC_STATUS_ONLINE);
+	assert_int_equal(fx->sup.restart_time, 1);
+	assert_null(fx->sup.stop_reason);
+	assert_null(fx->sup.restart_reason);
+	assert_record(record_at(fx, fx->fake.n_records - 3), "exit", why);
+	assert_plain_record(record_at(fx, fx->fake.n_records - 2), "restart", why);
+	assert_plain_record(last_record(fx), "start", NULL);
+
+	/* The next user restart is the user's again. */
+	assert_int_equal(handle(fx, PMC_SUP_RESTART), 0);
+	assert_int_equal(exit_with(fx, -1, SIGINT), 0);
+	assert_record(record_at(fx, fx->fake.n_records - 3), "exit", "stopped by user");
+	assert_plain_record(record_at(fx, fx->fake.n_records - 2), "restart", "restart by user");
+}
+
 static void test_restart_stopped(void **state)
 {
 	struct fixture *fx = *state;
@@ -1168,6 +1194,7 @@ int main(void)
 		T(test_stop_errored),
 		T(test_stop_stopped),
 		T(test_restart_online),
+		T(test_restart_with_reason),
 		T(test_restart_stopped),
 		T(test_restart_waiting),
 		T(test_start_waiting),

@@ -234,15 +234,33 @@ out:
 	return err;
 }
 
-/* PM2's dump.pm2 names the script pm_exec_path and the mode fork_mode/cluster_mode. */
+/*
+ * PM2's dump.pm2 names the script pm_exec_path, the folder pm_cwd and the mode
+ * fork_mode/cluster_mode; a hand-written entry may give only an absolute script.
+ */
 static void accept_pm2_fields(cJSON *entry)
 {
 	const cJSON *exec = cJSON_GetObjectItemCaseSensitive(entry, "pm_exec_path");
 	cJSON *mode = cJSON_GetObjectItemCaseSensitive(entry, "exec_mode");
+	const cJSON *pm_cwd = cJSON_GetObjectItemCaseSensitive(entry, "pm_cwd");
+	const char *script;
 	char *suffix;
 
 	if (!cJSON_GetObjectItemCaseSensitive(entry, "script") && cJSON_IsString(exec))
 		cJSON_AddStringToObject(entry, "script", exec->valuestring);
+	/* No cwd: PM2's pm_cwd, else the folder of an absolute script. */
+	script = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(entry, "script"));
+	if (!cJSON_GetObjectItemCaseSensitive(entry, "cwd")) {
+		if (cJSON_IsString(pm_cwd)) {
+			cJSON_AddStringToObject(entry, "cwd", pm_cwd->valuestring);
+		} else if (script && script[0] == '/') {
+			size_t len = (size_t)(strrchr(script, '/') - script);
+			char *dir = len ? xstrndup(script, len) : xstrdup("/");
+
+			cJSON_AddStringToObject(entry, "cwd", dir);
+			free(dir);
+		}
+	}
 	if (cJSON_IsString(mode) && (suffix = strstr(mode->valuestring, "_mode")) &&
 	    suffix[5] == '\0') {
 		char *plain = xstrndup(mode->valuestring, (size_t)(suffix - mode->valuestring));

@@ -62,15 +62,15 @@ out:
 }
 
 /* Not root, system unit: print it and the command that installs it, as PM2 does. */
-static void print_instructions(const struct pmc_unit *u, const char *text, const char *verb)
+static void print_instructions(const struct pmc_unit *u, const char *text)
 {
 	const char *path = getenv("PATH");
 
 	printf("%s\n", text);
-	printf("[pmc] Writing %s needs root. To %s it, run:\n", u->path, verb);
-	printf("sudo env PATH=\"%s\" PMC_HOME=\"%s\" %s %s systemd\n", path ? path : "", u->home,
-	       u->pmc, verb);
-	printf("[pmc] Or, without root: %s %s --user\n", u->pmc, verb);
+	printf("[pmc] Writing %s needs root. To install it, run:\n", u->path);
+	printf("sudo env PATH=\"%s\" PMC_HOME=\"%s\" %s startup systemd\n", path ? path : "",
+	       u->home, u->pmc);
+	printf("[pmc] Or, without root: %s startup --user\n", u->pmc);
 }
 
 static int run_startup(struct pmc_cli *cli, const struct pmc_args *args)
@@ -91,7 +91,7 @@ static int run_startup(struct pmc_cli *cli, const struct pmc_args *args)
 		goto out;
 	}
 	if (!u.user && geteuid() != 0 && !getenv("PMC_SYSTEMD_UNIT_DIR")) {
-		print_instructions(&u, text, "install");
+		print_instructions(&u, text);
 		rc = PMC_EXIT_OK;
 		goto out;
 	}

@@ -63,6 +63,7 @@ int pmc_unit_init(struct pmc_unit *u, bool user, char **cause)
 	const char *env_dir = getenv("PMC_SYSTEMD_UNIT_DIR");
 	const char *xdg = getenv("XDG_CONFIG_HOME");
 	struct passwd *pw = target_user(user);
+	const char *dir;
 	char *found;
 
 	memset(u, 0, sizeof *u);
@@ -72,13 +73,16 @@ int pmc_unit_init(struct pmc_unit *u, bool user, char **cause)
 		return -1;
 	}
 	u->username = xstrdup(pw->pw_name);
+	/* Our own account: $HOME, as pmc and systemd --user read it; another one: its entry. */
+	dir = pw->pw_uid == geteuid() && getenv("HOME") && *getenv("HOME") ? getenv("HOME")
+	                                                                   : pw->pw_dir;
 	if (env_home && *env_home) {
 		char cwd[PATH_MAX];
 		u->home = env_home[0] == '/' || !getcwd(cwd, sizeof cwd)
 		              ? xstrdup(env_home)
 		              : xasprintf("%s/%s", cwd, env_home);
 	} else {
-		u->home = xasprintf("%s/.pmc", pw->pw_dir);
+		u->home = xasprintf("%s/.pmc", dir);
 	}
 	if (env_dir && *env_dir)
 		u->dir = xstrdup(env_dir);
@@ -87,7 +91,7 @@ int pmc_unit_init(struct pmc_unit *u, bool user, char **cause)
 	else if (xdg && *xdg == '/')
 		u->dir = xasprintf("%s/systemd/user", xdg);
 	else
-		u->dir = xasprintf("%s/.config/systemd/user", pw->pw_dir);
+		u->dir = xasprintf("%s/.config/systemd/user", dir);
 	u->name = user ? xstrdup("pmc.service") : xasprintf("pmc-%s.service", u->username);
 	u->path = xasprintf("%s/%s", u->dir, u->name);
 	found = pmc_daemon_find_pmcd();

@@ -296,9 +296,20 @@ static int check_integrity(sqlite3 *db, const char *path, char **cause)
 	}
 	row = (const char *)sqlite3_column_text(st, 0);
 	if (!row || strcmp(row, "ok") != 0) {
+		/* One line: "*** in database main ***\nPage 11: ..." becomes "Page 11: ...". */
+		const char *prefix = "*** in database main ***";
+		char *msg;
+
+		if (row && strncmp(row, prefix, strlen(prefix)) == 0)
+			row += strlen(prefix) + strspn(row + strlen(prefix), "\n ");
+		msg = xstrdup(row ? row : "no answer");
+		for (char *c = msg; *c; c++)
+			if (*c == '\n' || *c == '\r')
+				*c = ' ';
 		set_cause(cause, xasprintf("%s is damaged (integrity check: %s): move it away to "
 					   "start fresh",
-					   path, row ? row : "no answer"));
+					   path, msg));
+		free(msg);
 		ret = -EINVAL;
 	}
 out:

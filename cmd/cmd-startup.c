@@ -144,8 +144,8 @@ const struct pmc_cli_command pmc_cmd_startup = {
     .details = "As root, writes /etc/systemd/system/pmc-USER.service (USER is SUDO_USER under\n"
                "sudo) and runs systemctl daemon-reload and enable; otherwise prints the unit\n"
                "and the command to install it. --user writes ~/.config/systemd/user/pmc.service\n"
-               "and enables it with systemctl --user. The unit runs 'pmcd --foreground\n"
-               "--resurrect' with this PMC_HOME and PATH. PMC_SYSTEMD_UNIT_DIR and\n"
+               "and enables it with systemctl --user. The unit runs pmcd in the foreground with\n"
+               "this PMC_HOME and PATH, and pmcd resurrects the 'default' snapshot at start.\n"
                "PMC_SYSTEMCTL choose another unit directory and systemctl program.",
     .run = run_startup,
     .check = pmc_cmd_startup_check,

@@ -150,3 +150,38 @@ load helper
 	[ -s "$PMC_HOME/pmc.db.bak" ]
 	assert_eq "$(stat -c %a "$PMC_HOME/pmc.db.bak")" 600
 }
+
+@test "save and resurrect check their params over RPC" {
+	run -0 pmc ping
+	run -0 python3 - "$PMC_HOME/rpc.sock" <<'PY'
+import json, socket, sys
+s = socket.socket(socket.AF_UNIX)
+s.connect(sys.argv[1])
+f = s.makefile("rwb")
+def call(i, method, params):
+    f.write(json.dumps({"jsonrpc": "2.0", "id": i, "method": method, "params": params}).encode() + b"\n")
+    f.flush()
+    return json.loads(f.readline())
+cases = [
+    ("save", {"name": 5}, -32602),
+    ("save", {"force": "yes"}, -32602),
+    ("save", {"list": 1}, -32602),
+    ("save", {"name": "../x", "force": True}, -32002),
+    ("save", {"name": ""}, -32002),
+    ("resurrect", {"name": ["default"]}, -32602),
+    ("resurrect", {"name": "a/b"}, -32002),
+    ("resurrect", {"name": "nothing-here"}, -32001),
+]
+for i, (method, params, code) in enumerate(cases):
+    r = call(i, method, params)
+    assert r.get("error", {}).get("code") == code, (method, params, r)
+r = call(99, "save", {"name": "empty", "force": True})
+assert r["result"]["apps"] == 0 and r["result"]["name"] == "empty", r
+r = call(100, "resurrect", {"name": "empty"})
+assert r["result"]["resurrected"] == [] and r["result"]["ids"] == [], r
+print("ok")
+PY
+	assert_eq "$output" ok
+	# The daemon is still fine.
+	run -0 pmc ping
+}

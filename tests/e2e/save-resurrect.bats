@@ -40,7 +40,7 @@ load helper
 }
 
 @test "a fresh home: resurrect reads the dump file, with definitions and states" {
-	pmc start sleeper.sh --name api --env GREETING=hi -i 2 >/dev/null
+	pmc start sleeper.sh --name api --env GREETING=hi -i 2 --exec-mode fork >/dev/null
 	pmc start quiet.sh --name jobs >/dev/null
 	pmc stop jobs >/dev/null
 	pmc save >/dev/null

@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <limits.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -95,6 +96,7 @@ int pmc_backup_restore(const struct pmc_paths *paths, char **report, char **caus
 {
 	char *bak = pmc_backup_path(paths);
 	char *date = backup_date(bak);
+	bool had_db = access(paths->db, F_OK) == 0;
 	char *why = NULL;
 	int err = pmc_store_restore(bak, paths->db, &why);
 
@@ -106,9 +108,10 @@ int pmc_backup_restore(const struct pmc_paths *paths, char **report, char **caus
 	else if (err < 0)
 		*cause = xasprintf("cannot restore the backup: %s", why);
 	else
-		*report = xasprintf("restored %s from %s (saved %s); the previous file is kept as "
-		                    "%s.damaged",
-		                    paths->db, bak, date ? date : "at an unknown date", paths->db);
+		*report = xasprintf("restored %s from %s (saved %s)%s%s%s", paths->db, bak,
+		                    date ? date : "at an unknown date",
+		                    had_db ? "; the previous file is kept as " : "",
+		                    had_db ? paths->db : "", had_db ? ".damaged" : "");
 	free(why);
 	free(date);
 	free(bak);

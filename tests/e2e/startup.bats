@@ -169,3 +169,15 @@ PY
 	assert_contains "$output" "PMC_HOME=\"$home\" $PMC_BUILD_ROOT/cmd/pmc startup systemd"
 	[ ! -s "$SC_LOG" ]
 }
+
+@test "startup where systemd is not the running init writes the unit and says how to enable it" {
+	[ ! -d /run/systemd/system ] || skip "systemd runs here: this would call the real systemctl"
+	unset PMC_SYSTEMCTL
+	run -0 pmc startup --user
+	assert_contains "$output" "[pmc] Wrote $UNITS/pmc.service"
+	assert_contains "$output" "systemd is not running here: enable the unit once it is, with"
+	assert_contains "$output" "systemctl --user daemon-reload && systemctl --user enable pmc.service"
+	[ ! -e "$SC_LOG" ]
+	run -0 pmc unstartup --user
+	[ ! -e "$UNITS/pmc.service" ]
+}

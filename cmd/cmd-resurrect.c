@@ -25,8 +25,7 @@ static void print_names(const char *label, const cJSON *names)
 	if (!cJSON_GetArraySize(names))
 		return;
 	printf("[pmc] %s: ", label);
-	cJSON_ArrayForEach(n, names)
-	{
+	cJSON_ArrayForEach(n, names) {
 		printf("%s%s", sep, cJSON_GetStringValue(n));
 		sep = ", ";
 	}
@@ -58,8 +57,7 @@ static int run_resurrect(struct pmc_cli *cli, const struct pmc_args *args)
 		    !cJSON_GetArraySize(failed))
 			puts("[pmc] Nothing to resurrect");
 	}
-	cJSON_ArrayForEach(f, failed)
-	{
+	cJSON_ArrayForEach(f, failed) {
 		pmc_cli_error("%s: %s",
 		              cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(f, "name")),
 		              cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(f, "error")));

@@ -49,8 +49,7 @@ static void print_snapshots(const cJSON *list)
 		return;
 	}
 	printf("%-24s %-26s %s\n", "name", "saved", "apps");
-	cJSON_ArrayForEach(s, list)
-	{
+	cJSON_ArrayForEach(s, list) {
 		const cJSON *at = cJSON_GetObjectItemCaseSensitive(s, "saved_at");
 		const cJSON *apps = cJSON_GetObjectItemCaseSensitive(s, "apps");
 

@@ -428,8 +428,7 @@ int pmc_snapshot_resurrect(struct pmc_daemon *d, const char *name, cJSON **resul
 	done = cJSON_AddArrayToObject(*result, "resurrected");
 	present = cJSON_AddArrayToObject(*result, "present");
 	failed = cJSON_AddArrayToObject(*result, "failed");
-	cJSON_ArrayForEach(entry, list)
-	{
+	cJSON_ArrayForEach(entry, list) {
 		const char *app_name =
 		    cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(entry, "name"));
 		struct pmc_app *app;

@@ -141,6 +141,12 @@ struct pmc_args {
 
 	/* help */
 	bool commands;
+
+	/* save */
+	bool list;
+
+	/* startup, unstartup */
+	bool user;
 };
 
 /* How to read one stretch of argv. */

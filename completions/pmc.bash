@@ -3,7 +3,7 @@
 
 _pmc_commands='start stop restart reload scale delete del reset ls list status ps
 l jlist describe show info desc history logs flush reloadLogs metrics ping kill help
-version startOrRestart startOrReload ecosystem init'
+version startOrRestart startOrReload ecosystem init save dump resurrect startup unstartup'
 _pmc_global_flags='--no-color --json -h --help -v -V --version'
 
 # The flags of one command (by name or alias), global ones aside.
@@ -31,7 +31,22 @@ _pmc_command_flags()
 	metrics) echo '--listen --stop --json' ;;
 	logs) echo '--lines --nostream --out --err --raw --timestamp --json' ;;
 	help) echo '--commands' ;;
+	save | dump) echo '-f --force --list --json' ;;
+	resurrect) echo '--json' ;;
+	startup | unstartup) echo '--user' ;;
 	esac
+}
+
+# Saved snapshot names, from the dump files in PMC_HOME (no daemon needed).
+_pmc_snapshots()
+{
+	local home=${PMC_HOME:-$HOME/.pmc} f n
+	echo default
+	for f in "$home"/dump-*.pmc.json; do
+		[[ -e $f ]] || continue
+		n=${f##*/dump-}
+		echo "${n%.pmc.json}"
+	done
 }
 
 # App names from `pmc jlist`, only when a daemon already runs: jlist would
@@ -199,6 +214,10 @@ _pmc()
 		_pmc_reply "$(_pmc_apps) all" "$cur" ;;
 	help)
 		_pmc_reply "$_pmc_commands" "$cur" ;;
+	save | dump | resurrect)
+		_pmc_reply "$(_pmc_snapshots)" "$cur" ;;
+	startup | unstartup)
+		_pmc_reply "systemd" "$cur" ;;
 	esac
 	return 0
 }

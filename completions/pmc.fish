@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: MIT
 # fish completion for pmc(1): commands, aliases, flags, app names and files.
 
-set -l pmc_commands start stop restart reload scale delete del reset ls list status ps l jlist describe show info desc history logs flush reloadLogs metrics ping kill help version startOrRestart startOrReload ecosystem init
+set -l pmc_commands start stop restart reload scale delete del reset ls list status ps l jlist describe show info desc history logs flush reloadLogs metrics ping kill help version startOrRestart startOrReload ecosystem init save dump resurrect startup unstartup
 set -l pmc_target_commands stop restart reload delete del reset describe show info desc history logs flush
 
 # App names from `pmc jlist`, only when a daemon already runs: jlist would
@@ -88,6 +88,10 @@ complete -c pmc -n __pmc_needs_command -a version -d 'Print the version'
 complete -c pmc -n __pmc_needs_command -a startOrRestart -d 'Start an ecosystem file, restart the apps already known'
 complete -c pmc -n __pmc_needs_command -a startOrReload -d 'Start an ecosystem file, reload the apps already known'
 complete -c pmc -n __pmc_needs_command -a 'ecosystem init' -d 'Write a starter ecosystem file'
+complete -c pmc -n __pmc_needs_command -a 'save dump' -d 'Save the apps as a snapshot for resurrect'
+complete -c pmc -n __pmc_needs_command -a resurrect -d 'Bring back the apps of a saved snapshot'
+complete -c pmc -n __pmc_needs_command -a startup -d 'Start pmcd at boot with a systemd unit'
+complete -c pmc -n __pmc_needs_command -a unstartup -d 'Remove the unit written by startup'
 
 # Flags every command takes.
 complete -c pmc -n "not __pmc_needs_command" -l no-color -d 'Do not use colours'
@@ -178,3 +182,21 @@ complete -c pmc -n $g -l timestamp -d 'Prefix lines with the time they are shown
 set -l h "__pmc_using help"
 complete -c pmc -n $h -l commands -d 'Print every command and alias name'
 complete -c pmc -n $h -a "$pmc_commands" -d Command
+
+# save, resurrect: snapshot names from the dump files in PMC_HOME
+function __pmc_snapshots
+    set -l home $PMC_HOME
+    test -n "$home"; or set home $HOME/.pmc
+    echo default
+    for f in $home/dump-*.pmc.json
+        string replace -r '^.*/dump-(.*)\.pmc\.json$' '$1' -- $f
+    end
+end
+complete -c pmc -n "__pmc_using save dump resurrect" -f -a '(__pmc_snapshots)' -d Snapshot
+complete -c pmc -n "__pmc_using save dump" -s f -l force -d 'Save even when no app is defined'
+complete -c pmc -n "__pmc_using save dump" -l list -d 'List the saved snapshots'
+complete -c pmc -n "__pmc_using save dump resurrect" -l json -d 'Print JSON'
+
+# startup, unstartup
+complete -c pmc -n "__pmc_using startup unstartup" -f -a systemd -d 'Init system'
+complete -c pmc -n "__pmc_using startup unstartup" -l user -d 'A systemd --user unit'

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "apps.h"
+#include "backup.h"
 #include "clock.h"
 #include "duration.h"
 #include "instance.h"
@@ -22,6 +23,7 @@
 #include "metrics.h"
 #include "notify.h"
 #include "shim.h"
+#include "snapshot.h"
 #include "proc.h"
 #include "reload.h"
 #include "server.h"
@@ -33,13 +35,17 @@ struct options {
 	int ready_fd;
 	bool foreground;
 	int64_t metrics_interval; /* ms; 0: pmcd.conf or the default */
+	bool resurrect;      /* bring back the default snapshot once started (boot units) */
+	bool restore_backup; /* put pmc.db.bak in place of pmc.db, then exit */
 };
 
 /* SIGUSR2: reopen every log file (for an external logrotate), as PM2 does. */
 static uv_signal_t usr2_signal;
 
 static const char usage_text[] =
-	"usage: pmcd [--foreground] [--ready-fd N] [--metrics-interval DUR] [--version] [--help]\n"
+	"usage: pmcd [--foreground] [--resurrect] [--ready-fd N] [--metrics-interval DUR]\n"
+	"            [--version] [--help]\n"
+	"       pmcd --restore-backup\n"
 	"The pmc daemon. It is started on demand by pmc; see pmcd(8).\n";
 
 /* The CLI waits for one line on the readiness fd: "ok" or "error: why". */
@@ -67,6 +73,8 @@ static int parse_options(int argc, char **argv, struct options *opt)
 	opt->ready_fd = -1;
 	opt->foreground = false;
 	opt->metrics_interval = 0;
+	opt->resurrect = false;
+	opt->restore_backup = false;
 	for (i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--version") == 0) {
 			printf("pmcd %s (protocol %d)\n", PMC_VERSION, PMC_PROTOCOL_VERSION);
@@ -76,6 +84,10 @@ static int parse_options(int argc, char **argv, struct options *opt)
 			exit(0);
 		} else if (strcmp(argv[i], "--foreground") == 0) {
 			opt->foreground = true;
+		} else if (strcmp(argv[i], "--resurrect") == 0) {
+			opt->resurrect = true;
+		} else if (strcmp(argv[i], "--restore-backup") == 0) {
+			opt->restore_backup = true;
 		} else if (strcmp(argv[i], "--ready-fd") == 0 && i + 1 < argc) {
 			char *end;
 			long fd = strtol(argv[++i], &end, 10);
@@ -382,7 +394,7 @@ static int daemon_setup(struct pmc_daemon *d, struct options *opt, char **cause)
 	pmc_log_info("pmcd %s starting (pid %d, home %s)", PMC_VERSION, (int)getpid(),
 		     d->paths.home);
 	pmc_logs_init(d->paths.home, d->paths.log, !opt->foreground);
-	if ((err = pmc_store_open(d->paths.db, &d->store, cause)) < 0)
+	if ((err = pmc_backup_open_store(d, cause)) < 0)
 		return err;
 	unlink(d->paths.sock); /* stale: we hold the lock, so no daemon owns it */
 	if ((err = pmc_server_start(d, d->paths.sock, &d->server, cause)) < 0)
@@ -394,6 +406,48 @@ static int daemon_setup(struct pmc_daemon *d, struct options *opt, char **cause)
 	return pmc_apps_load(d, cause);
 }
 
+/* pmcd --restore-backup: under the daemon lock, so no daemon has the database open. */
+static int restore_backup_main(struct pmc_daemon *d)
+{
+	char *cause = NULL, *report = NULL;
+	int status = 1;
+
+	if (pmc_paths_init(&d->paths, &cause) < 0 || take_lock(d, &cause) < 0) {
+		if (cause && strstr(cause, "another pmcd"))
+			fprintf(stderr, "pmcd: %s: stop it first (pmc kill)\n", cause);
+		else
+			fprintf(stderr, "pmcd: %s\n", cause);
+		goto out;
+	}
+	if (pmc_backup_restore(&d->paths, &report, &cause) < 0) {
+		fprintf(stderr, "pmcd: %s\n", cause);
+		goto out;
+	}
+	printf("pmcd: %s\n", report);
+	status = 0;
+out:
+	free(cause);
+	free(report);
+	if (d->lock_fd >= 0)
+		close(d->lock_fd);
+	pmc_paths_free(&d->paths);
+	return status;
+}
+
+/* Once started: --resurrect, then a backup of the database that just opened soundly. */
+static void after_start(struct pmc_daemon *d, struct options *opt)
+{
+	cJSON *result = NULL;
+	char *cause = NULL;
+
+	if (opt->resurrect &&
+	    pmc_snapshot_resurrect(d, PMC_SNAPSHOT_DEFAULT, &result, NULL, NULL, &cause) != 0)
+		pmc_log_info("--resurrect: %s", cause);
+	cJSON_Delete(result);
+	free(cause);
+	pmc_backup_write(d);
+}
+
 int pmc_daemon_main(int argc, char **argv)
 {
 	struct pmc_daemon daemon = { 0 }, *d = &daemon;
@@ -403,6 +457,10 @@ int pmc_daemon_main(int argc, char **argv)
 
 	if (parse_options(argc, argv, &opt) < 0)
 		return 2;
+	if (opt.restore_backup) {
+		d->lock_fd = -1;
+		return restore_backup_main(d);
+	}
 	signal(SIGPIPE, SIG_IGN);
 	if (getenv("PMC_DEBUG"))
 		pmc_log_set_level(PMC_LOG_DEBUG);
@@ -421,6 +479,7 @@ int pmc_daemon_main(int argc, char **argv)
 		goto out;
 	}
 	report_ready(&opt, NULL);
+	after_start(d, &opt);
 	uv_run(d->loop, UV_RUN_DEFAULT);
 	status = 0;
 out:

@@ -4,8 +4,11 @@
 
 #include <errno.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <sqlite3.h>
 
@@ -36,6 +39,7 @@ enum stmt_id {
 	ST_EVENT_LIST_BOTH,
 	ST_DUMP_PUT,
 	ST_DUMP_GET,
+	ST_DUMP_LIST,
 	ST_COUNT
 };
 
@@ -86,6 +90,7 @@ static const char *const stmt_sql[ST_COUNT] = {
 			"ON CONFLICT (name) DO UPDATE SET "
 			"saved_at = excluded.saved_at, json = excluded.json",
 	[ST_DUMP_GET] = "SELECT json FROM dumps WHERE name = ?1",
+	[ST_DUMP_LIST] = "SELECT name, saved_at FROM dumps ORDER BY name",
 };
 
 struct pmc_store {
@@ -270,6 +275,49 @@ out:
 }
 
 /*
+ * PRAGMA quick_check: the first row is "ok" for a sound file, else the first
+ * problem found. Cheap at the store's size, and it catches damaged pages that
+ * opening alone does not touch.
+ */
+static int check_integrity(sqlite3 *db, const char *path, char **cause)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = sqlite3_prepare_v2(db, "PRAGMA quick_check(1)", -1, &st, NULL);
+	const char *row;
+	int ret = 0;
+
+	if (rc == SQLITE_OK)
+		rc = sqlite3_step(st);
+	if (rc != SQLITE_ROW) {
+		set_cause(cause, xasprintf("%s is damaged (%s): move it away to start fresh", path,
+					   sqlite3_errmsg(db)));
+		ret = (rc & 0xff) == SQLITE_NOMEM ? -ENOMEM : -EINVAL;
+		goto out;
+	}
+	row = (const char *)sqlite3_column_text(st, 0);
+	if (!row || strcmp(row, "ok") != 0) {
+		/* One line: "*** in database main ***\nPage 11: ..." becomes "Page 11: ...". */
+		const char *prefix = "*** in database main ***";
+		char *msg;
+
+		if (row && strncmp(row, prefix, strlen(prefix)) == 0)
+			row += strlen(prefix) + strspn(row + strlen(prefix), "\n ");
+		msg = xstrdup(row ? row : "no answer");
+		for (char *c = msg; *c; c++)
+			if (*c == '\n' || *c == '\r')
+				*c = ' ';
+		set_cause(cause, xasprintf("%s is damaged (integrity check: %s): move it away to "
+					   "start fresh",
+					   path, msg));
+		free(msg);
+		ret = -EINVAL;
+	}
+out:
+	sqlite3_finalize(st);
+	return ret;
+}
+
+/*
  * Apply one migration if one is due. The version is read inside the write
  * transaction, so two processes opening the same file never both migrate.
  * Sets *applied when a migration ran, so the caller loops until none is due.
@@ -378,6 +426,8 @@ int pmc_store_open(const char *path, struct pmc_store **out, char **cause)
 		goto out;
 	}
 	ret = configure(s, cause);
+	if (ret == 0)
+		ret = check_integrity(s->db, path, cause);
 	if (ret == 0)
 		ret = migrate(s, cause);
 	if (ret == 0)
@@ -715,5 +765,206 @@ int pmc_store_dump_get(struct pmc_store *store, const char *name, char **json)
 		ret = fail(store, rc);
 out:
 	done(b.st);
+	return ret;
+}
+
+static void read_dump(sqlite3_stmt *st, void *row)
+{
+	struct pmc_store_dump *d = row;
+
+	d->name = column_dup(st, 0);
+	d->saved_at = sqlite3_column_int64(st, 1);
+}
+
+/* Every snapshot's name and time, by name (owned copies). */
+int pmc_store_dump_list(struct pmc_store *store, struct pmc_store_dump **dumps, size_t *n)
+{
+	void *rows;
+	int ret = list_rows(store, store->stmt[ST_DUMP_LIST], &rows, n, sizeof(**dumps),
+			    read_dump);
+
+	if (ret < 0) {
+		pmc_store_dumps_free(rows, *n);
+		rows = NULL;
+		*n = 0;
+	}
+	*dumps = rows;
+	return ret;
+}
+
+/* Free an array from pmc_store_dump_list. */
+void pmc_store_dumps_free(struct pmc_store_dump *dumps, size_t n)
+{
+	for (size_t i = 0; dumps && i < n; i++)
+		free(dumps[i].name);
+	free(dumps);
+}
+
+/*
+ * Copy the main database of src into a new file at dest with the online
+ * backup API, leaving dest in rollback-journal mode (a plain single file that
+ * opens read-only without -wal or -shm). 0 or a negative errno with *cause.
+ */
+static int copy_database(sqlite3 *src, const char *dest, char **cause)
+{
+	sqlite3 *db = NULL;
+	sqlite3_backup *b;
+	int rc, ret = 0;
+
+	unlink(dest);
+	rc = sqlite3_open_v2(dest, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
+	if (rc != SQLITE_OK) {
+		set_cause(cause, xasprintf("%s: cannot create: %s", dest,
+					   db ? sqlite3_errmsg(db) : "out of memory"));
+		ret = map_rc(rc);
+		goto out;
+	}
+	sqlite3_busy_timeout(db, 2000);
+	b = sqlite3_backup_init(db, "main", src, "main");
+	if (!b) {
+		rc = sqlite3_errcode(db);
+		set_cause(cause, xasprintf("%s: cannot start the backup: %s", dest,
+					   sqlite3_errmsg(db)));
+		ret = map_rc(rc);
+		goto out;
+	}
+	/* All pages in one step: the store is small, and one step reads one snapshot. */
+	rc = sqlite3_backup_step(b, -1);
+	sqlite3_backup_finish(b);
+	if (rc != SQLITE_DONE) {
+		set_cause(cause, xasprintf("%s: backup failed: %s", dest, sqlite3_errstr(rc)));
+		ret = map_rc(rc);
+		goto out;
+	}
+	rc = sqlite3_exec(db, "PRAGMA journal_mode = DELETE", NULL, NULL, NULL);
+	if (rc != SQLITE_OK) {
+		set_cause(cause, xasprintf("%s: cannot leave WAL mode: %s", dest,
+					   sqlite3_errmsg(db)));
+		ret = map_rc(rc);
+	}
+out:
+	if (sqlite3_close(db) != SQLITE_OK && ret == 0) {
+		set_cause(cause, xasprintf("%s: cannot close the copy", dest));
+		ret = -EIO;
+	}
+	if (ret == 0 && chmod(dest, 0600) < 0) {
+		ret = -errno;
+		set_cause(cause, xasprintf("%s: chmod: %s", dest, strerror(errno)));
+	}
+	if (ret < 0)
+		unlink(dest);
+	return ret;
+}
+
+/* Rename with a cause; 0 or -errno. */
+static int rename_to(const char *from, const char *to, char **cause)
+{
+	if (rename(from, to) == 0)
+		return 0;
+	set_cause(cause, xasprintf("cannot rename %s to %s: %s", from, to, strerror(errno)));
+	return -errno;
+}
+
+/* Backup through path.tmp, then an atomic rename; see store.h. */
+int pmc_store_backup(struct pmc_store *store, const char *path, char **cause)
+{
+	char *tmp = xasprintf("%s.tmp", path);
+	int ret;
+
+	if (cause)
+		*cause = NULL;
+	ret = copy_database(store->db, tmp, cause);
+	if (ret == 0 && (ret = rename_to(tmp, path, cause)) < 0)
+		unlink(tmp);
+	free(tmp);
+	return ret;
+}
+
+/* Read-only checks of a database file; see store.h. */
+int pmc_store_verify(const char *path, char **cause)
+{
+	sqlite3 *db = NULL;
+	sqlite3_stmt *st = NULL;
+	int64_t version = 0;
+	struct stat sb;
+	int rc, ret = 0;
+
+	if (cause)
+		*cause = NULL;
+	if (stat(path, &sb) < 0) {
+		ret = -errno;
+		set_cause(cause, xasprintf("%s: %s", path, strerror(errno)));
+		return ret;
+	}
+	rc = sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL);
+	if (rc != SQLITE_OK) {
+		set_cause(cause, xasprintf("%s: cannot open: %s", path,
+					   db ? sqlite3_errmsg(db) : "out of memory"));
+		ret = -EINVAL;
+		goto out;
+	}
+	ret = check_integrity(db, path, cause);
+	if (ret < 0)
+		goto out;
+	rc = sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &st, NULL);
+	if (rc == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
+		version = sqlite3_column_int64(st, 0);
+	if (version <= 0) {
+		set_cause(cause, xasprintf("%s is not a pmc database", path));
+		ret = -EINVAL;
+	} else if (version > pmc_store_schema_version()) {
+		set_cause(cause, xasprintf("%s: database schema version %lld is newer than this "
+					   "pmc (%d): upgrade pmc",
+					   path, (long long)version, pmc_store_schema_version()));
+		ret = -ENOTSUP;
+	}
+out:
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	return ret;
+}
+
+/* Verify, copy beside path, keep the old file as path.damaged, rename; see store.h. */
+int pmc_store_restore(const char *backup_path, const char *path, char **cause)
+{
+	char *tmp = xasprintf("%s.restoring", path);
+	char *damaged = xasprintf("%s.damaged", path);
+	char *wal = xasprintf("%s-wal", path);
+	char *shm = xasprintf("%s-shm", path);
+	char *damaged_wal = xasprintf("%s.damaged-wal", path);
+	sqlite3 *src = NULL;
+	int rc, ret;
+
+	if (cause)
+		*cause = NULL;
+	ret = pmc_store_verify(backup_path, cause);
+	if (ret < 0)
+		goto out;
+	rc = sqlite3_open_v2(backup_path, &src, SQLITE_OPEN_READONLY, NULL);
+	if (rc != SQLITE_OK) {
+		set_cause(cause, xasprintf("%s: cannot open: %s", backup_path,
+					   src ? sqlite3_errmsg(src) : "out of memory"));
+		ret = -EIO;
+		goto out;
+	}
+	ret = copy_database(src, tmp, cause);
+	if (ret < 0)
+		goto out;
+	if (access(path, F_OK) == 0 && (ret = rename_to(path, damaged, cause)) < 0)
+		goto out;
+	/* A WAL left by the damaged file must never be replayed into the restored one. */
+	if (access(wal, F_OK) == 0 && (ret = rename_to(wal, damaged_wal, cause)) < 0)
+		goto out;
+	unlink(shm);
+	ret = rename_to(tmp, path, cause);
+out:
+	sqlite3_close(src);
+	if (ret < 0)
+		unlink(tmp);
+	free(tmp);
+	free(damaged);
+	free(wal);
+	free(shm);
+	free(damaged_wal);
 	return ret;
 }

@@ -53,7 +53,8 @@ struct pmc_store_event {
 /*
  * Open (creating if needed) the database at path: WAL mode, foreign keys on,
  * busy timeout, schema migrated to the current PRAGMA user_version. A file that
- * is not a database, or a schema newer than this build, is an error.
+ * is not a database, is damaged (PRAGMA quick_check), or has a schema newer than
+ * this build, is an error (-EINVAL, -EINVAL, -ENOTSUP).
  * Returns 0, or a negative errno-style code with *cause set (caller frees).
  */
 int pmc_store_open(const char *path, struct pmc_store **out, char **cause);
@@ -100,5 +101,35 @@ void pmc_store_events_free(struct pmc_store_event *events, size_t n);
 int pmc_store_dump_put(struct pmc_store *store, const char *name, const char *json);
 /* *json is a new string (caller frees); -ENOENT when no snapshot has that name. */
 int pmc_store_dump_get(struct pmc_store *store, const char *name, char **json);
+/* One saved snapshot: its name and when it was saved. */
+struct pmc_store_dump {
+	char *name;
+	int64_t saved_at; /* ms since epoch */
+};
+/* Every snapshot, by name; free with pmc_store_dumps_free. 0 or -EIO. */
+int pmc_store_dump_list(struct pmc_store *store, struct pmc_store_dump **dumps, size_t *n);
+void pmc_store_dumps_free(struct pmc_store_dump *dumps, size_t n);
+
+/*
+ * Copy the whole database to path with SQLite's online backup API: written to
+ * path.tmp in rollback-journal mode, mode 0600, then renamed over path, so a
+ * failure never leaves a half-written backup. 0, or a negative errno with
+ * *cause set (caller frees).
+ */
+int pmc_store_backup(struct pmc_store *store, const char *path, char **cause);
+/*
+ * Check that the file at path is a sound pmc database (it opens read-only,
+ * PRAGMA quick_check says ok, its schema version is one this build knows)
+ * without changing it. 0, or -ENOENT / -EINVAL / -ENOTSUP with *cause set.
+ */
+int pmc_store_verify(const char *path, char **cause);
+/*
+ * Put the backup at backup_path in place of the database at path, after
+ * verifying it. A file at path is kept as path.damaged (its -wal too, as
+ * path.damaged-wal). No connection may hold path open: the daemon restores
+ * under its lock. 0, or a negative errno with *cause set; path is untouched
+ * unless the copy succeeded.
+ */
+int pmc_store_restore(const char *backup_path, const char *path, char **cause);
 
 #endif

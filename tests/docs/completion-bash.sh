@@ -120,12 +120,12 @@ expect_is()
 
 expect_has "'pmc st' completes start, stop and status" start stop status -- pmc st
 expect_is "'pmc st' completes nothing else" \
-	"start startOrReload startOrRestart status stop" -- pmc st
+	"start startOrReload startOrRestart startup status stop" -- pmc st
 expect_has "'pmc ' completes every command and alias" start stop restart reload scale \
 	delete del reset ls list status ps l jlist describe show info desc history logs \
 	flush reloadLogs ping kill help version -- pmc ""
-expect_is "'pmc re' completes reload, reloadLogs, reset and restart" \
-	"reload reloadLogs reset restart" -- pmc re
+expect_is "'pmc re' completes reload, reloadLogs, reset, restart and resurrect" \
+	"reload reloadLogs reset restart resurrect" -- pmc re
 expect_is "'pmc start --na' completes --name" "--name" -- pmc start --na
 expect_is "'pmc --no-color start --na' skips the global flag" "--name" -- pmc --no-color start --na
 expect_has "'pmc start -' completes start's flags" -n --name --cwd --env --interpreter \

@@ -507,7 +507,7 @@ static void test_table_sorted(void **state)
 
 	(void)state;
 	cmds = pmc_cli_commands(&n);
-	assert_int_equal(n, 22);
+	assert_int_equal(n, 26);
 	for (i = 1; i < n; i++)
 		assert_true(strcmp(cmds[i - 1]->name, cmds[i]->name) < 0);
 	for (i = 0; i < n; i++) {
@@ -713,6 +713,52 @@ static void test_scale_args(void **state)
 	assert_int_equal(p.rc, 0);
 	assert_true(p.args.help);
 	done(&p);
+}
+
+static void test_persist_args(void **state)
+{
+	struct parsed p;
+
+	(void)state;
+	PARSE(&p, "save", "web-1.0", "-f");
+	assert_int_equal(p.rc, 0);
+	assert_ptr_equal(p.cmd, &pmc_cmd_save);
+	assert_true(p.args.force);
+	assert_string_equal(p.args.pos.items[0], "web-1.0");
+	done(&p);
+	PARSE(&p, "dump", "--list", "--json");
+	assert_int_equal(p.rc, 0);
+	assert_ptr_equal(p.cmd, &pmc_cmd_save);
+	assert_true(p.args.list);
+	assert_true(p.args.json);
+	done(&p);
+	PARSE_FAILS("save: invalid snapshot name '../x' (use letters, digits, '.', '_' and '-', at "
+		    "most 64, not starting with '.')",
+		    "save", "../x");
+	PARSE_FAILS("save: --list takes no snapshot name", "save", "a", "--list");
+	PARSE_FAILS("save: unexpected argument 'b' (usage: pmc save [NAME] [--force] [--list] "
+		    "[--json])",
+		    "save", "a", "b");
+	PARSE(&p, "resurrect");
+	assert_int_equal(p.rc, 0);
+	assert_ptr_equal(p.cmd, &pmc_cmd_resurrect);
+	done(&p);
+	PARSE_FAILS("resurrect: invalid snapshot name '.x'", "resurrect", ".x");
+	PARSE(&p, "startup", "systemd", "--user");
+	assert_int_equal(p.rc, 0);
+	assert_ptr_equal(p.cmd, &pmc_cmd_startup);
+	assert_true(p.args.user);
+	done(&p);
+	PARSE(&p, "unstartup");
+	assert_int_equal(p.rc, 0);
+	assert_ptr_equal(p.cmd, &pmc_cmd_unstartup);
+	assert_false(p.args.user);
+	done(&p);
+	PARSE_FAILS("unsupported init system 'launchd' (pmc writes systemd units only)", "startup",
+		    "launchd");
+	PARSE_FAILS("unsupported init system 'upstart' (pmc writes systemd units only)",
+		    "unstartup", "upstart");
+	PARSE_FAILS("unknown flag '--force'", "startup", "--force");
 }
 
 static void test_reload_args(void **state)
@@ -2357,6 +2403,7 @@ int main(void)
 		cmocka_unit_test(test_listen_flag),
 		cmocka_unit_test(test_scale_args),
 		cmocka_unit_test(test_reload_args),
+		cmocka_unit_test(test_persist_args),
 		cmocka_unit_test(test_help_commands),
 		cmocka_unit_test(test_reload_progress),
 		cmocka_unit_test(test_reload_failure),

@@ -800,6 +800,196 @@ static void test_two_connections(void **state)
 	pmc_store_close(a);
 }
 
+static void test_dump_list(void **state)
+{
+	struct fixture *f = *state;
+	struct pmc_store *s = open_ok(f->path);
+	struct pmc_store_dump *dumps = (struct pmc_store_dump *)&dumps;
+	size_t n = 99;
+
+	assert_int_equal(pmc_store_dump_list(s, &dumps, &n), 0);
+	assert_int_equal(n, 0);
+	pmc_store_dumps_free(dumps, n);
+	assert_int_equal(pmc_store_dump_put(s, "zeta", "[]"), 0);
+	assert_int_equal(pmc_store_dump_put(s, "alpha", "[1]"), 0);
+	assert_int_equal(pmc_store_dump_put(s, "zeta", "[2]"), 0); /* overwrite: still one row */
+	assert_int_equal(pmc_store_dump_list(s, &dumps, &n), 0);
+	assert_int_equal(n, 2);
+	assert_string_equal(dumps[0].name, "alpha");
+	assert_string_equal(dumps[1].name, "zeta");
+	assert_true(dumps[0].saved_at > 1700000000000LL);
+	assert_true(dumps[1].saved_at >= dumps[0].saved_at);
+	pmc_store_dumps_free(dumps, n);
+	pmc_store_close(s);
+}
+
+/* Byte 18 of the header: 1 for a rollback journal, 2 for WAL. */
+static int header_write_version(const char *path)
+{
+	unsigned char h[100];
+	int fd = open(path, O_RDONLY);
+
+	assert_true(fd >= 0);
+	assert_int_equal(read(fd, h, sizeof(h)), (ssize_t)sizeof(h));
+	close(fd);
+	return h[18];
+}
+
+static void test_backup(void **state)
+{
+	struct fixture *f = *state;
+	struct pmc_store *s = open_ok(f->path);
+	char bak[PATH_MAX + 8], tmp[PATH_MAX + 16], missing[PATH_MAX + 16];
+	char *cause = NULL;
+	struct stat st;
+
+	snprintf(bak, sizeof(bak), "%s.bak", f->path);
+	snprintf(tmp, sizeof(tmp), "%s.tmp", bak);
+	put_app(s, "api", "{}", "online", 1);
+	assert_int_equal(pmc_store_dump_put(s, "default", "[{\"name\":\"api\"}]"), 0);
+	assert_int_equal(pmc_store_backup(s, bak, &cause), 0);
+	assert_null(cause);
+	assert_int_equal(stat(bak, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0600);
+	assert_int_equal(access(tmp, F_OK), -1);
+	/* A plain file: it opens read-only without -wal and -shm. */
+	assert_int_equal(header_write_version(bak), 1);
+	assert_int_equal(pmc_store_verify(bak, &cause), 0);
+	assert_null(cause);
+	assert_int_equal(raw_int(bak, "SELECT COUNT(*) FROM apps"), 1);
+	assert_int_equal(raw_int(bak, "SELECT COUNT(*) FROM dumps"), 1);
+	assert_int_equal(raw_int(bak, "PRAGMA user_version"), pmc_store_schema_version());
+
+	/* The next backup replaces it with what the store holds now. */
+	put_app(s, "web", "{}", "stopped", 2);
+	assert_int_equal(pmc_store_backup(s, bak, NULL), 0);
+	assert_int_equal(raw_int(bak, "SELECT COUNT(*) FROM apps"), 2);
+	/* The live database is still in WAL mode and usable. */
+	put_app(s, "jobs", "{}", "online", 3);
+
+	/* A directory that does not exist: an error naming it, nothing left behind. */
+	snprintf(missing, sizeof(missing), "%s/no/such.bak", f->dir);
+	assert_true(pmc_store_backup(s, missing, &cause) < 0);
+	assert_non_null(cause);
+	assert_non_null(strstr(cause, missing));
+	free(cause);
+	pmc_store_close(s);
+}
+
+static void test_verify(void **state)
+{
+	struct fixture *f = *state;
+	char *cause = NULL;
+	char sql[64];
+
+	assert_int_equal(pmc_store_verify(f->path, &cause), -ENOENT);
+	assert_non_null(strstr(cause, f->path));
+	free(cause);
+	write_file(f->path, "not a database at all, not even close to one......", 50);
+	assert_int_equal(pmc_store_verify(f->path, &cause), -EINVAL);
+	assert_non_null(strstr(cause, f->path));
+	free(cause);
+	unlink(f->path);
+	raw_exec(f->path, "CREATE TABLE songs (title TEXT);");
+	assert_int_equal(pmc_store_verify(f->path, &cause), -EINVAL);
+	assert_non_null(strstr(cause, "is not a pmc database"));
+	free(cause);
+	snprintf(sql, sizeof(sql), "PRAGMA user_version = %d", pmc_store_schema_version() + 1);
+	raw_exec(f->path, sql);
+	assert_int_equal(pmc_store_verify(f->path, &cause), -ENOTSUP);
+	assert_non_null(strstr(cause, "newer than this pmc"));
+	free(cause);
+	/* Verifying changes nothing. */
+	assert_int_equal(raw_int(f->path, "SELECT COUNT(*) FROM songs"), 0);
+}
+
+/* A database whose header is sound but whose history pages are overwritten. */
+static void make_damaged(const char *path)
+{
+	struct pmc_store *s = open_ok(path);
+	unsigned char junk[4096];
+	struct stat st;
+	int fd;
+
+	for (int i = 0; i < 400; i++)
+		add_event(s, "api", i, "exit", "a reason long enough to fill pages quickly", NULL);
+	pmc_store_close(s); /* the last connection checkpoints the WAL into the file */
+	assert_int_equal(stat(path, &st), 0);
+	assert_true(st.st_size >= 8 * 4096);
+	memset(junk, 0xa5, sizeof(junk));
+	fd = open(path, O_WRONLY);
+	assert_true(fd >= 0);
+	/* Pages 6 and 7 (of the events table or its indexes), never page 1. */
+	assert_int_equal(pwrite(fd, junk, sizeof(junk), 5 * 4096), (ssize_t)sizeof(junk));
+	assert_int_equal(pwrite(fd, junk, sizeof(junk), 6 * 4096), (ssize_t)sizeof(junk));
+	close(fd);
+}
+
+static void test_damaged_pages(void **state)
+{
+	struct fixture *f = *state;
+	char *cause = NULL;
+
+	make_damaged(f->path);
+	assert_open_fails(f->path, -EINVAL, "is damaged (");
+	assert_open_fails(f->path, -EINVAL, "move it away to start fresh");
+	assert_int_equal(pmc_store_verify(f->path, &cause), -EINVAL);
+	assert_non_null(strstr(cause, "is damaged (integrity check: "));
+	/* One line: the daemon reports it on its one-line readiness pipe. */
+	assert_null(strchr(cause, '\n'));
+	free(cause);
+}
+
+static void test_restore(void **state)
+{
+	struct fixture *f = *state;
+	struct pmc_store *s = open_ok(f->path);
+	char bak[PATH_MAX + 8], damaged[PATH_MAX + 16], wal[PATH_MAX + 8];
+	char damaged_wal[PATH_MAX + 16], *cause = NULL, *json = NULL;
+	struct pmc_store_app *apps;
+	size_t n;
+
+	snprintf(bak, sizeof(bak), "%s.bak", f->path);
+	snprintf(damaged, sizeof(damaged), "%s.damaged", f->path);
+	snprintf(wal, sizeof(wal), "%s-wal", f->path);
+	snprintf(damaged_wal, sizeof(damaged_wal), "%s.damaged-wal", f->path);
+	put_app(s, "api", "{\"x\":1}", "online", 1);
+	assert_int_equal(pmc_store_dump_put(s, "default", "[{\"name\":\"api\"}]"), 0);
+	assert_int_equal(pmc_store_backup(s, bak, NULL), 0);
+	pmc_store_close(s);
+
+	/* No backup: nothing happens. */
+	assert_int_equal(pmc_store_restore("/nonexistent/pmc.db.bak", f->path, &cause), -ENOENT);
+	free(cause);
+	assert_int_equal(raw_int(f->path, "SELECT COUNT(*) FROM apps"), 1);
+
+	/* The database goes bad, with a stale WAL beside it. */
+	write_file(f->path, "garbage garbage garbage garbage garbage garbage garbage", 55);
+	write_file(wal, "stale wal", 9);
+	assert_int_equal(pmc_store_restore(bak, f->path, &cause), 0);
+	assert_null(cause);
+	assert_int_equal(access(damaged, F_OK), 0);
+	assert_int_equal(access(damaged_wal, F_OK), 0);
+	assert_int_equal(access(wal, F_OK), -1);
+	s = open_ok(f->path);
+	assert_int_equal(pmc_store_app_list(s, &apps, &n), 0);
+	assert_int_equal(n, 1);
+	assert_string_equal(apps[0].name, "api");
+	assert_string_equal(apps[0].definition, "{\"x\":1}");
+	pmc_store_apps_free(apps, n);
+	assert_int_equal(pmc_store_dump_get(s, "default", &json), 0);
+	assert_string_equal(json, "[{\"name\":\"api\"}]");
+	free(json);
+	pmc_store_close(s);
+
+	/* A damaged backup is refused and the database is left as it is. */
+	make_damaged(bak);
+	assert_int_equal(pmc_store_restore(bak, f->path, &cause), -EINVAL);
+	assert_non_null(strstr(cause, bak));
+	free(cause);
+	assert_int_equal(raw_int(f->path, "SELECT COUNT(*) FROM apps"), 1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -819,6 +1009,11 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_strings_round_trip, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_transactions, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_two_connections, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_dump_list, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_backup, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_verify, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_damaged_pages, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_restore, setup, teardown),
 	};
 
 	cmocka_set_message_output(CM_OUTPUT_TAP);

@@ -49,10 +49,17 @@ void pmc_sup_init(struct pmc_sup *sup, const struct pmc_sup_policy *policy,
 	sup->exit_signal = 0;
 }
 
+static void clear_restart_reason(struct pmc_sup *sup)
+{
+	free(sup->restart_reason);
+	sup->restart_reason = NULL;
+}
+
 void pmc_sup_close(struct pmc_sup *sup)
 {
 	free(sup->last_error);
 	sup->last_error = NULL;
+	clear_restart_reason(sup);
 }
 
 static int64_t now(struct pmc_sup *sup)
@@ -119,7 +126,7 @@ static int spawn(struct pmc_sup *sup)
 	sup->running = true;
 	sup->stop_requested = false;
 	sup->started_at = now(sup);
-	record(sup, "start", NULL);
+	record(sup, "start", sup->restart_reason);
 	if (sup->policy->wait_ready) {
 		sup->status = PMC_STATUS_LAUNCHING;
 		sup->ops->timer_start(sup->ctx, sup->policy->listen_timeout);
@@ -137,20 +144,25 @@ static int user_restart(struct pmc_sup *sup)
 	sup->created_at = now(sup);
 	sup->unstable_restarts = 0;
 	sup->prev_restart_delay = 0;
-	record(sup, "restart", "restart by user");
+	record(sup, "restart", sup->restart_reason ? sup->restart_reason : "restart by user");
+	clear_restart_reason(sup);
 	return spawn(sup);
 }
 
 /* stopped/errored + START or RESTART: a fresh start that is not counted as a restart. */
 static int start_fresh(struct pmc_sup *sup, const struct pmc_sup_exit *exit)
 {
+	int err;
+
 	(void)exit;
 	if (sup->created_at == 0)
 		sup->created_at = now(sup);
 	sup->unstable_restarts = 0;
 	sup->prev_restart_delay = 0;
 	sup->start_after_exit = false;
-	return spawn(sup);
+	err = spawn(sup);
+	clear_restart_reason(sup);
+	return err;
 }
 
 /* stopping + START or RESTART: start again once the old process is gone. */
@@ -202,6 +214,7 @@ static int cancel_start_after_exit(struct pmc_sup *sup, const struct pmc_sup_exi
 	if (!sup->start_after_exit)
 		return -EALREADY;
 	sup->start_after_exit = false;
+	clear_restart_reason(sup);
 	return 0;
 }
 
@@ -230,7 +243,11 @@ static int exited_stopping(struct pmc_sup *sup, const struct pmc_sup_exit *exit)
 	int64_t runtime = save_exit(sup, exit);
 
 	sup->status = PMC_STATUS_STOPPED;
-	record_exit(sup, sup->stop_reason ? sup->stop_reason : "stopped by user", runtime);
+	record_exit(sup,
+		    sup->stop_reason      ? sup->stop_reason
+		    : sup->restart_reason ? sup->restart_reason
+					  : "stopped by user",
+		    runtime);
 	sup->stop_reason = NULL;
 	if (sup->start_after_exit)
 		return user_restart(sup);
@@ -399,6 +416,19 @@ int pmc_sup_handle(struct pmc_sup *sup, enum pmc_sup_event ev, const struct pmc_
 	/* Every handler that returns anything but -EALREADY changed something. */
 	if (err != -EALREADY)
 		sup->ops->changed(sup->ctx);
+	return err;
+}
+
+int pmc_sup_restart_for(struct pmc_sup *sup, const char *reason)
+{
+	int err;
+
+	free(sup->restart_reason);
+	sup->restart_reason = xstrdup(reason);
+	err = pmc_sup_handle(sup, PMC_SUP_RESTART, NULL);
+	/* Kept only while a restart waits for the old process to exit. */
+	if (err == -EALREADY || !sup->start_after_exit)
+		clear_restart_reason(sup);
 	return err;
 }
 

@@ -96,6 +96,7 @@ struct pmc_sup {
 	int exit_signal;         /* last signal, 0 when none */
 	char *last_error;        /* last spawn failure, owned */
 	const char *stop_reason; /* why the next stop happens (static text); NULL: by user */
+	char *restart_reason;    /* why a pending restart happens ("cron", "watch: a.js"), owned */
 };
 
 void pmc_sup_init(struct pmc_sup *sup, const struct pmc_sup_policy *policy,
@@ -109,6 +110,13 @@ void pmc_sup_close(struct pmc_sup *sup);
  * current state (nothing changed).
  */
 int pmc_sup_handle(struct pmc_sup *sup, enum pmc_sup_event ev, const struct pmc_sup_exit *exit);
+
+/*
+ * PMC_SUP_RESTART on the daemon's own initiative: the history says reason
+ * instead of "restart by user" (on the stop's exit row and the restart row, or
+ * on the start row when nothing ran). Returns what pmc_sup_handle() returns.
+ */
+int pmc_sup_restart_for(struct pmc_sup *sup, const char *reason);
 
 /* Zero restart_time and unstable_restarts, created_at = now (PM2's reset). */
 void pmc_sup_reset(struct pmc_sup *sup);

@@ -115,6 +115,10 @@ struct pmc_args {
 	struct pmc_opt_int log_retain;
 	const char *log_rotate_names; /* "number" or "date" */
 	bool log_compress;
+	struct pmc_opt_str watch;       /* --watch [PATH[,PATH...]] */
+	struct pmc_strv ignore_watch;   /* patterns, repeatable, comma lists */
+	struct pmc_opt_int watch_delay;
+	const char *cron_restart;       /* checked */
 
 	/* reload */
 	struct pmc_opt_int parallel;

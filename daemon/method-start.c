@@ -14,6 +14,7 @@
 #include "instance.h"
 #include "jsonrpc.h"
 #include "methods.h"
+#include "triggers.h"
 #include "waiter.h"
 #include "xmalloc.h"
 
@@ -46,6 +47,7 @@ static void restart_app(struct pmc_daemon *d, struct pmc_call *call, struct pmc_
 	}
 	for (i = 0; i < app->n_instances; i++)
 		pmc_instance_handle(app->instances[i], PMC_SUP_RESTART);
+	pmc_triggers_sync(d, app);
 	pmc_waiter_add(d, call, app->instances, app->n_instances, pmc_instance_settled,
 		       reply_started, "restarted");
 }
@@ -135,6 +137,7 @@ static void start_new(struct pmc_daemon *d, struct pmc_call *call, struct pmc_ap
 		pmc_daemon_delete_when_stopped(d, app);
 		return;
 	}
+	pmc_triggers_sync(d, app);
 	pmc_waiter_add(d, call, app->instances, app->n_instances, pmc_instance_settled,
 		       reply_started, "started");
 }
@@ -160,6 +163,10 @@ static void method_start(struct pmc_daemon *d, struct pmc_call *call, const cJSO
 	err = pmc_app_resolve(&def, &cause);
 	if (err < 0) {
 		code = PMC_RPC_SPAWN_FAILED;
+		goto fail;
+	}
+	if (pmc_triggers_check(&def, &cause) < 0) {
+		code = PMC_RPC_BAD_ARGUMENT;
 		goto fail;
 	}
 	if (!cJSON_GetObjectItemCaseSensitive(app_json, "name") && def.exec_path) {

@@ -25,6 +25,7 @@ struct pmc_app {
 	size_t n_instances;
 	bool deleting;
 	bool reloading;                  /* a rolling reload owns its instances */
+	struct pmc_triggers *triggers;   /* watch and cron while the app should run, or NULL */
 	struct pmc_app *next;            /* insertion order */
 };
 

@@ -131,6 +131,9 @@ struct pmc_args {
 	bool raw;
 	struct pmc_opt_str timestamp; /* --timestamp [FMT] */
 
+	/* runtime (and raw above) */
+	struct pmc_opt_bool auto_exit;
+
 	/* history */
 	struct pmc_opt_int limit;
 

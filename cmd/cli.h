@@ -41,6 +41,7 @@ struct pmc_cli_command {
 	int min_args;               /* positionals */
 	int max_args;               /* -1: no limit */
 	const struct pmc_flag *flags; /* the command's own flags (NULL-name terminated), or NULL */
+	const struct pmc_flag *more_flags; /* another command's table it also takes, or NULL */
 	bool script_args;           /* arguments after "--" go to the script */
 	const char *usage;          /* after "pmc NAME " */
 	const char *summary;        /* one line */
@@ -58,6 +59,9 @@ extern const struct pmc_cli_command pmc_cmd_delete, pmc_cmd_describe, pmc_cmd_fl
 	pmc_cmd_help, pmc_cmd_history, pmc_cmd_jlist, pmc_cmd_kill, pmc_cmd_logs, pmc_cmd_ls,
 	pmc_cmd_ping, pmc_cmd_reload, pmc_cmd_reloadLogs, pmc_cmd_reset, pmc_cmd_restart,
 	pmc_cmd_scale, pmc_cmd_start, pmc_cmd_stop, pmc_cmd_version;
+extern const struct pmc_cli_command pmc_cmd_runtime;
+/* The flags of start, which runtime takes too. */
+extern const struct pmc_flag pmc_cmd_start_flags[];
 
 /* Flags every command accepts: --json, --no-color, -h/--help, -v/-V/--version. */
 extern const struct pmc_flag pmc_cli_global_flags[];

@@ -94,6 +94,7 @@ void pmc_cli_help_general(bool to_stderr)
 void pmc_cli_help_command(const struct pmc_cli_command *cmd)
 {
 	int width = label_width(cmd->flags, pmc_cli_global_flags);
+	int more = label_width(cmd->more_flags, NULL);
 
 	printf("Usage: pmc %s %s\n\n%s.\n", cmd->name, cmd->usage, cmd->summary);
 	if (cmd->details)
@@ -102,9 +103,15 @@ void pmc_cli_help_command(const struct pmc_cli_command *cmd)
 		print_aliases(stdout, cmd, "\nAliases: ");
 		putchar('\n');
 	}
+	if (more > width)
+		width = more;
 	if (cmd->flags && cmd->flags->name) {
 		puts("\nFlags:");
 		print_flags(stdout, cmd->flags, width);
+	}
+	if (cmd->more_flags && cmd->more_flags->name) {
+		puts("\nFlags of start, also taken here:");
+		print_flags(stdout, cmd->more_flags, width);
 	}
 	puts("\nGlobal flags:");
 	print_flags(stdout, pmc_cli_global_flags, width);

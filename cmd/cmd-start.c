@@ -497,7 +497,7 @@ out:
 	return rc;
 }
 
-static const struct pmc_flag start_flags[] = {
+const struct pmc_flag pmc_cmd_start_flags[] = {
 	{ .name = "name",
 	  .shorts = "n",
 	  .kind = PMC_FLAG_STRING,
@@ -703,7 +703,7 @@ const struct pmc_cli_command pmc_cmd_start = {
 	.name = "start",
 	.min_args = 1,
 	.max_args = 1,
-	.flags = start_flags,
+	.flags = pmc_cmd_start_flags,
 	.script_args = true,
 	.usage = "SCRIPT|NAME|ID [flags] [-- args...]",
 	.summary = "Start an app, or restart an existing one",

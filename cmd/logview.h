@@ -18,6 +18,7 @@
 
 struct pmc_logview {
 	FILE *out;
+	FILE *err_out;         /* where stderr lines go (pmc-runtime); NULL: out */
 	bool raw;              /* no "ID|NAME | " prefix */
 	bool json;             /* one JSON object per line */
 	bool color;            /* escape codes */

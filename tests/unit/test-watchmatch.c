@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* Unit tests of the watch's ignore patterns: defaults, components, anchored paths, stars, absolute paths. */
+/* Unit tests of the watch's ignore patterns: defaults, components, anchored paths, stars, absolute
+ * paths. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -16,7 +17,7 @@
 
 static bool ignored_by(const char *rel, const char *pattern)
 {
-	const char *const patterns[] = { pattern, NULL };
+	const char *const patterns[] = {pattern, NULL};
 	char abs[512];
 
 	snprintf(abs, sizeof abs, "%s/%s", CWD, rel);
@@ -30,15 +31,15 @@ static void test_defaults(void **state)
 {
 	(void)state;
 	assert_true(pmc_watch_ignored("node_modules/x/y.js", CWD "/node_modules/x/y.js",
-				      pmc_watch_default_ignores));
+	                              pmc_watch_default_ignores));
 	assert_true(pmc_watch_ignored("src/node_modules/a.js", CWD "/src/node_modules/a.js",
-				      pmc_watch_default_ignores));
+	                              pmc_watch_default_ignores));
 	assert_true(pmc_watch_ignored(".git/HEAD", CWD "/.git/HEAD", pmc_watch_default_ignores));
 	assert_true(pmc_watch_ignored(".git", CWD "/.git", pmc_watch_default_ignores));
 	assert_false(pmc_watch_ignored("src/app.js", CWD "/src/app.js", pmc_watch_default_ignores));
 	assert_false(pmc_watch_ignored("a.git/x", CWD "/a.git/x", pmc_watch_default_ignores));
 	assert_false(pmc_watch_ignored("node_modules2/x", CWD "/node_modules2/x",
-				       pmc_watch_default_ignores));
+	                               pmc_watch_default_ignores));
 	assert_false(pmc_watch_ignored(".gitignore", CWD "/.gitignore", pmc_watch_default_ignores));
 	assert_false(pmc_watch_ignored("x", CWD "/x", NULL));
 }
@@ -89,7 +90,7 @@ static void test_any_depth(void **state)
 
 static void test_absolute(void **state)
 {
-	const char *const patterns[] = { "/var/data", NULL };
+	const char *const patterns[] = {"/var/data", NULL};
 
 	(void)state;
 	assert_true(pmc_watch_ignored(NULL, "/var/data/x", patterns));
@@ -98,10 +99,10 @@ static void test_absolute(void **state)
 	IGNORED("src/a.js", CWD "/src");
 	NOT_IGNORED("srcs/a.js", CWD "/src");
 	/* Outside the app's directory, a component pattern looks at the absolute path. */
-	const char *const logs[] = { "*.log", NULL };
+	const char *const logs[] = {"*.log", NULL};
 	assert_true(pmc_watch_ignored(NULL, "/var/log/x.log", logs));
 	/* An anchored relative pattern cannot match outside. */
-	const char *const rel[] = { "var/log", NULL };
+	const char *const rel[] = {"var/log", NULL};
 	assert_false(pmc_watch_ignored(NULL, "/var/log/x", rel));
 }
 
@@ -116,12 +117,9 @@ static void test_empty_patterns(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_defaults),
-		cmocka_unit_test(test_component_patterns),
-		cmocka_unit_test(test_anchored_patterns),
-		cmocka_unit_test(test_any_depth),
-		cmocka_unit_test(test_absolute),
-		cmocka_unit_test(test_empty_patterns),
+	    cmocka_unit_test(test_defaults),          cmocka_unit_test(test_component_patterns),
+	    cmocka_unit_test(test_anchored_patterns), cmocka_unit_test(test_any_depth),
+	    cmocka_unit_test(test_absolute),          cmocka_unit_test(test_empty_patterns),
 	};
 
 	cmocka_set_message_output(CM_OUTPUT_TAP);

@@ -18,6 +18,9 @@
 #define CHUNK (64 * 1024)
 #define MAX_WRITERS 16
 
+/* Bytes per write(2): a buffered app by default; LOG_WRITER_WRITE=100 is one write a line. */
+static size_t write_size = CHUNK;
+
 static int64_t now_ns(int clock)
 {
 	struct timespec ts;
@@ -69,12 +72,12 @@ static uint64_t emit(uint64_t lines, int64_t deadline_ns)
 		int d;
 
 		while (off < LINE_LEN) {
-			size_t n = LINE_LEN - off < CHUNK - used ? LINE_LEN - off : CHUNK - used;
+			size_t n = LINE_LEN - off < write_size - used ? LINE_LEN - off : write_size - used;
 
 			memcpy(buf + used, line + off, n);
 			used += n;
 			off += n;
-			if (used == CHUNK) {
+			if (used == write_size) {
 				write_all(buf, used);
 				total += used;
 				used = 0;
@@ -238,6 +241,10 @@ static int cmd_check(char **argv)
 
 int main(int argc, char **argv)
 {
+	const char *ws = getenv("LOG_WRITER_WRITE");
+
+	if (ws && atol(ws) > 0 && atol(ws) <= CHUNK)
+		write_size = (size_t)atol(ws);
 	if (argc == 3 && strcmp(argv[1], "write") == 0) {
 		uint64_t lines = (uint64_t)atoll(argv[2]) * 1024 * 1024 / LINE_LEN;
 

@@ -115,6 +115,7 @@ struct pmc_args {
 	struct pmc_opt_int log_retain;
 	const char *log_rotate_names; /* "number" or "date" */
 	bool log_compress;
+	const char *max_memory_restart; /* "200M": checked */
 	struct pmc_opt_str watch;       /* --watch [PATH[,PATH...]] */
 	struct pmc_strv ignore_watch;   /* patterns, repeatable, comma lists */
 	struct pmc_opt_int watch_delay;
@@ -122,6 +123,10 @@ struct pmc_args {
 
 	/* reload */
 	struct pmc_opt_int parallel;
+
+	/* ecosystem files (start, stop, restart, reload, delete, startOr*) */
+	struct pmc_strv only; /* --only a,b (repeatable) */
+	bool update_env;      /* restart/reload --update-env */
 
 	/* logs */
 	struct pmc_opt_int lines;
@@ -136,6 +141,10 @@ struct pmc_args {
 
 	/* history */
 	struct pmc_opt_int limit;
+
+	/* metrics */
+	const char *metrics_listen; /* --listen HOST:PORT */
+	bool stop;
 
 	/* help */
 	bool commands;

@@ -16,15 +16,17 @@
 #include "name.h"
 #include "render.h"
 #include "spawn-daemon.h"
+#include "start.h"
 #include "version.h"
 #include "xmalloc.h"
 
 /* Sorted by name. */
 static const struct pmc_cli_command *const commands[] = {
-	&pmc_cmd_delete,  &pmc_cmd_describe,   &pmc_cmd_flush, &pmc_cmd_help,    &pmc_cmd_history,
-	&pmc_cmd_jlist,	  &pmc_cmd_kill,       &pmc_cmd_logs,  &pmc_cmd_ls,      &pmc_cmd_ping,
-	&pmc_cmd_reload,  &pmc_cmd_reloadLogs, &pmc_cmd_reset, &pmc_cmd_restart, &pmc_cmd_runtime, &pmc_cmd_scale,
-	&pmc_cmd_start,	  &pmc_cmd_stop,       &pmc_cmd_version,
+	&pmc_cmd_delete,  &pmc_cmd_describe,   &pmc_cmd_ecosystem, &pmc_cmd_flush, &pmc_cmd_help,
+	&pmc_cmd_history, &pmc_cmd_jlist,      &pmc_cmd_kill,      &pmc_cmd_logs,  &pmc_cmd_ls,
+	&pmc_cmd_metrics, &pmc_cmd_ping,       &pmc_cmd_reload,    &pmc_cmd_reloadLogs, &pmc_cmd_reset,
+	&pmc_cmd_restart, &pmc_cmd_runtime, &pmc_cmd_scale,      &pmc_cmd_start,     &pmc_cmd_startOrReload,
+	&pmc_cmd_startOrRestart, &pmc_cmd_stop, &pmc_cmd_version,
 };
 
 #define N_COMMANDS (sizeof commands / sizeof commands[0])
@@ -132,8 +134,11 @@ int pmc_cli_parse(int argc, char **argv, struct pmc_args *args,
 		*cause = pmc_cli_unknown_command(argv[n]);
 		return -EINVAL;
 	}
-	spec = (struct pmc_args_spec){ .tables = { pmc_cli_global_flags, (*cmd)->flags,
-						   (*cmd)->more_flags },
+	/* A NULL table ends the list: the shared one moves up when there is no own one. */
+	spec = (struct pmc_args_spec){ .tables = { pmc_cli_global_flags,
+						   (*cmd)->flags ? (*cmd)->flags
+								 : (*cmd)->extra_flags,
+						   (*cmd)->flags ? (*cmd)->extra_flags : NULL },
 				       .script_args = (*cmd)->script_args };
 	err = pmc_args_parse(args, &spec, argc - n - 1, argv + n + 1, cause);
 	if (err < 0)
@@ -197,6 +202,7 @@ struct call_extra {
 	pmc_client_notify_fn notify;
 	void *data;
 	cJSON **error_data;
+	char **message; /* the error the daemon reported, or NULL */
 };
 
 /* A call on the open connection; quiet leaves errors unprinted; extra may be NULL. */
@@ -237,6 +243,9 @@ static int call_raw(struct pmc_cli *cli, const char *method, const cJSON *params
 								PMC_EXIT_DAEMON;
 		if (extra->error_data && resp.error_data)
 			*extra->error_data = cJSON_Duplicate(resp.error_data, true);
+		if (extra->message)
+			*extra->message = xstrdup(resp.error_message ? resp.error_message
+								     : "unknown error");
 		pmc_rpc_response_free(&resp);
 		return rc;
 	}
@@ -286,7 +295,7 @@ int pmc_cli_call_notify(struct pmc_cli *cli, const char *method, const cJSON *pa
 			int64_t timeout_ms, pmc_client_notify_fn notify, void *data,
 			cJSON **result, cJSON **error_data)
 {
-	const struct call_extra extra = { notify, data, error_data };
+	const struct call_extra extra = { notify, data, error_data, NULL };
 	int rc;
 
 	if (result)
@@ -299,6 +308,25 @@ int pmc_cli_call_notify(struct pmc_cli *cli, const char *method, const cJSON *pa
 			return rc;
 	}
 	return call_raw(cli, method, params, timeout_ms, result, false, &extra);
+}
+
+int pmc_cli_call_quiet(struct pmc_cli *cli, const char *method, const cJSON *params,
+		       int64_t timeout_ms, cJSON **result, char **message)
+{
+	const struct call_extra extra = { NULL, NULL, NULL, message };
+	int rc;
+
+	*message = NULL;
+	if (!cli->connected) {
+		rc = pmc_cli_connect(cli, true);
+		if (rc)
+			return rc;
+	}
+	rc = call_raw(cli, method, params, timeout_ms, result, true, &extra);
+	/* A lost connection is not the daemon's answer: say it as the others do. */
+	if (rc == PMC_EXIT_UNREACHABLE && !*message)
+		*message = xstrdup("lost the connection to the daemon");
+	return rc;
 }
 
 int pmc_cli_call(struct pmc_cli *cli, const char *method, const cJSON *params,
@@ -385,6 +413,9 @@ cJSON *pmc_cli_targets_params(const struct pmc_args *args)
 
 	for (i = 0; i < args->pos.n; i++)
 		cJSON_AddItemToArray(targets, cJSON_CreateString(args->pos.items[i]));
+	/* PM2's --update-env: the apps take this shell's environment. */
+	if (args->update_env)
+		cJSON_AddItemToObject(params, "env_inherit", pmc_cmd_start_environ());
 	return params;
 }
 

@@ -41,7 +41,7 @@ struct pmc_cli_command {
 	int min_args;               /* positionals */
 	int max_args;               /* -1: no limit */
 	const struct pmc_flag *flags; /* the command's own flags (NULL-name terminated), or NULL */
-	const struct pmc_flag *more_flags; /* another command's table it also takes, or NULL */
+	const struct pmc_flag *extra_flags; /* a table shared with other commands, or NULL */
 	bool script_args;           /* arguments after "--" go to the script */
 	const char *usage;          /* after "pmc NAME " */
 	const char *summary;        /* one line */
@@ -55,9 +55,11 @@ struct pmc_cli_command {
 };
 
 /* The commands, one per cmd-<verb>.c. */
+extern const struct pmc_cli_command pmc_cmd_ecosystem, pmc_cmd_startOrReload,
+	pmc_cmd_startOrRestart;
 extern const struct pmc_cli_command pmc_cmd_delete, pmc_cmd_describe, pmc_cmd_flush,
 	pmc_cmd_help, pmc_cmd_history, pmc_cmd_jlist, pmc_cmd_kill, pmc_cmd_logs, pmc_cmd_ls,
-	pmc_cmd_ping, pmc_cmd_reload, pmc_cmd_reloadLogs, pmc_cmd_reset, pmc_cmd_restart,
+	pmc_cmd_metrics,	pmc_cmd_ping, pmc_cmd_reload, pmc_cmd_reloadLogs, pmc_cmd_reset, pmc_cmd_restart,
 	pmc_cmd_scale, pmc_cmd_start, pmc_cmd_stop, pmc_cmd_version;
 extern const struct pmc_cli_command pmc_cmd_runtime;
 /* The flags of start, which runtime takes too. */
@@ -114,6 +116,12 @@ int pmc_cli_call(struct pmc_cli *cli, const char *method, const cJSON *params,
 int pmc_cli_call_notify(struct pmc_cli *cli, const char *method, const cJSON *params,
 			int64_t timeout_ms, pmc_client_notify_fn notify, void *data,
 			cJSON **result, cJSON **error_data);
+/*
+ * pmc_cli_call() that prints nothing: on an error, *message gets what the
+ * daemon (or the lost connection) said (caller frees), to print with context.
+ */
+int pmc_cli_call_quiet(struct pmc_cli *cli, const char *method, const cJSON *params,
+		       int64_t timeout_ms, cJSON **result, char **message);
 /* A deadline for calls that wait for stops: PMC_STOP_TIMEOUT_MS plus every kill_timeout. */
 int64_t pmc_cli_stop_timeout(struct pmc_cli *cli);
 /*
@@ -125,7 +133,8 @@ int64_t pmc_cli_replace_timeout(struct pmc_cli *cli);
 int pmc_cli_print_list(struct pmc_cli *cli, bool json);
 /* Print a JSON value on one line. */
 void pmc_cli_print_json(const cJSON *value);
-/* {"targets": [args->pos...]} for stop/restart/delete/reset. */
+/* {"targets": [args->pos...]} for stop/restart/delete/reset (with --update-env,
+ * also "env_inherit": this process's environment). */
 cJSON *pmc_cli_targets_params(const struct pmc_args *args);
 /* stop/restart/delete/reset: call method on the targets, then print the list. */
 int pmc_cli_run_targets(struct pmc_cli *cli, const struct pmc_args *args, const char *method,

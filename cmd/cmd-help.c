@@ -33,12 +33,13 @@ static char *flag_label(const struct pmc_flag *f)
 }
 
 /* Width of the label column: the longest label of the tables, at most 32. */
-static int label_width(const struct pmc_flag *a, const struct pmc_flag *b)
+static int label_width(const struct pmc_flag *a, const struct pmc_flag *b,
+		       const struct pmc_flag *c)
 {
-	const struct pmc_flag *tables[] = { a, b }, *f;
+	const struct pmc_flag *tables[] = { a, b, c }, *f;
 	size_t width = 0, i;
 
-	for (i = 0; i < 2; i++) {
+	for (i = 0; i < 3; i++) {
 		for (f = tables[i]; f && f->name; f++) {
 			char *label = flag_label(f);
 			if (strlen(label) > width && strlen(label) <= 32)
@@ -87,14 +88,13 @@ void pmc_cli_help_general(bool to_stderr)
 		fputs(cmds[i]->aliases ? ")\n" : "\n", out);
 	}
 	fputs("\nGlobal flags:\n", out);
-	print_flags(out, pmc_cli_global_flags, label_width(pmc_cli_global_flags, NULL));
+	print_flags(out, pmc_cli_global_flags, label_width(pmc_cli_global_flags, NULL, NULL));
 	fputs("\nRun 'pmc help COMMAND' for the arguments and flags of a command.\n", out);
 }
 
 void pmc_cli_help_command(const struct pmc_cli_command *cmd)
 {
-	int width = label_width(cmd->flags, pmc_cli_global_flags);
-	int more = label_width(cmd->more_flags, NULL);
+	int width = label_width(cmd->flags, cmd->extra_flags, pmc_cli_global_flags);
 
 	printf("Usage: pmc %s %s\n\n%s.\n", cmd->name, cmd->usage, cmd->summary);
 	if (cmd->details)
@@ -103,15 +103,10 @@ void pmc_cli_help_command(const struct pmc_cli_command *cmd)
 		print_aliases(stdout, cmd, "\nAliases: ");
 		putchar('\n');
 	}
-	if (more > width)
-		width = more;
-	if (cmd->flags && cmd->flags->name) {
+	if ((cmd->flags && cmd->flags->name) || (cmd->extra_flags && cmd->extra_flags->name)) {
 		puts("\nFlags:");
 		print_flags(stdout, cmd->flags, width);
-	}
-	if (cmd->more_flags && cmd->more_flags->name) {
-		puts("\nFlags of start, also taken here:");
-		print_flags(stdout, cmd->more_flags, width);
+		print_flags(stdout, cmd->extra_flags, width);
 	}
 	puts("\nGlobal flags:");
 	print_flags(stdout, pmc_cli_global_flags, width);

@@ -360,15 +360,17 @@ static int run_logs(struct pmc_cli *cli, const struct pmc_args *args)
 			goto out;
 		}
 	}
-	/* The daemon's own log too, as PM2 shows pm2.log, unless one stream was asked for. */
-	if (every && !args->out && !args->err)
-		add_file(&lg, cli->paths.log, PMC_LOGVIEW_DAEMON_ID, "pmcd", false, -1);
 	files = cJSON_GetObjectItemCaseSensitive(result, "files");
-	if (cJSON_IsArray(files))
+	if (cJSON_IsArray(files)) {
+		/* The daemon names pmcd.log first when it belongs (every app, both streams). */
 		add_answer_files(&lg, files);
-	else
+	} else {
+		/* The daemon's own log too, as PM2 shows pm2.log, unless one stream was asked for. */
+		if (every && !args->out && !args->err)
+			add_file(&lg, cli->paths.log, PMC_LOGVIEW_DAEMON_ID, "pmcd", false, -1);
 		rc = add_listed_files(cli, &lg, target, args->out || !args->err,
 				      args->err || !args->out);
+	}
 	for (i = 0; rc == 0 && i < lg.n && !lg.view.broken; i++)
 		show_tail(&lg, &lg.files[i], lines);
 	if (rc == 0 && !args->nostream && !lg.view.broken)

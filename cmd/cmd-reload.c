@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "ecosystem-run.h"
 
 static long long num_of(const cJSON *obj, const char *key)
 {
@@ -18,7 +19,7 @@ static long long num_of(const cJSON *obj, const char *key)
  * "[pmc] web:0 replaced (old pid 1200)", "[pmc] web:0 failed: <why>",
  * "[pmc] web: fork mode without a shared socket: reload is a restart".
  */
-static void print_progress(const struct pmc_rpc_response *note, void *data)
+void pmc_cli_reload_progress(const struct pmc_rpc_response *note, void *data)
 {
 	const cJSON *p = note->params;
 	const char *name = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(p, "name"));
@@ -48,7 +49,7 @@ out:
 }
 
 /* "[pmc] web reloaded", "[pmc] api restarted (fork mode: reload is a restart)". */
-static void print_apps(const cJSON *apps)
+void pmc_cli_reload_print_apps(const cJSON *apps)
 {
 	const cJSON *app;
 
@@ -72,6 +73,10 @@ static int run_reload(struct pmc_cli *cli, const struct pmc_args *args)
 	int64_t timeout;
 	int rc;
 
+	if (pmc_eco_args_file(args)) {
+		rc = pmc_eco_run(cli, args, "reload");
+		goto out;
+	}
 	rc = pmc_cli_connect(cli, true);
 	if (rc)
 		goto out;
@@ -80,14 +85,14 @@ static int run_reload(struct pmc_cli *cli, const struct pmc_args *args)
 	if (args->parallel.set)
 		cJSON_AddNumberToObject(params, "parallel", (double)args->parallel.value);
 	rc = pmc_cli_call_notify(cli, "reload", params, timeout,
-				 args->json ? NULL : print_progress, NULL, &result, &error_data);
+				 args->json ? NULL : pmc_cli_reload_progress, NULL, &result, &error_data);
 	if (rc == 0 && args->json)
 		pmc_cli_print_json(result);
 	else if (rc == 0)
-		print_apps(cJSON_GetObjectItemCaseSensitive(result, "apps"));
+		pmc_cli_reload_print_apps(cJSON_GetObjectItemCaseSensitive(result, "apps"));
 	else if (!args->json)
 		/* The apps done before the failure (the error itself is on stderr). */
-		print_apps(cJSON_GetObjectItemCaseSensitive(error_data, "apps"));
+		pmc_cli_reload_print_apps(cJSON_GetObjectItemCaseSensitive(error_data, "apps"));
 out:
 	cJSON_Delete(error_data);
 	cJSON_Delete(result);
@@ -111,13 +116,19 @@ const struct pmc_cli_command pmc_cmd_reload = {
 	.min_args = 1,
 	.max_args = -1,
 	.flags = reload_flags,
-	.usage = "TARGET... [--parallel K] [--json]",
+	.extra_flags = pmc_eco_update_flags,
+	.usage = "TARGET...|FILE [--parallel K] [--update-env] [--only A,B] [--env PROFILE] [--json]",
 	.summary = "Replace instances one by one without refusing a connection",
 	.details = "TARGET is an app name, a pm_id or 'all'; several may be given. In cluster mode each\n"
 		   "instance is replaced by a new process that must become ready before the old one\n"
 		   "is stopped gracefully; if a new process crashes or is not ready within the\n"
 		   "listen timeout, it is stopped, the old ones keep serving and pmc exits with 1.\n"
 		   "In fork mode without a shared socket, reload is a restart. With --json, prints\n"
-		   "the daemon's result instead of the progress.",
+		   "the daemon's result instead of the progress. --update-env gives the apps this\n"
+		   "shell's environment.\n"
+		   "\n"
+		   "FILE is an ecosystem file: its apps are reloaded with the file's env (and this\n"
+		   "shell's), those pmc does not know are started (as startOrReload).",
 	.run = run_reload,
+	.check = pmc_eco_check_args,
 };

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "ecosystem-run.h"
 #include "logview.h"
 #include "spawn-daemon.h"
 #include "xmalloc.h"
@@ -242,6 +243,7 @@ static int follow_logs(struct runtime *rt)
 	rt->following = err == 0;
 	pmc_logview_init(&rt->view, stdout);
 	rt->view.err_out = stderr;
+	rt->view.skip_daemon = true;
 	rt->view.raw = rt->args->raw;
 	rt->view.color = rt->cli->color;
 	return err;
@@ -372,10 +374,10 @@ static const struct pmc_flag runtime_flags[] = {
 
 const struct pmc_cli_command pmc_cmd_runtime = {
     .name = "runtime",
-    .min_args = 1,
+    .min_args = 0,
     .max_args = 1,
     .flags = runtime_flags,
-    .more_flags = pmc_cmd_start_flags,
+    .extra_flags = pmc_cmd_start_flags,
     .script_args = true,
     .usage = "SCRIPT|FILE [flags] [-- args...]",
     .summary = "Run pmcd in the foreground with the apps of `pmc start ARGS` (containers)",
@@ -393,4 +395,5 @@ const struct pmc_cli_command pmc_cmd_runtime = {
                "for errored), or 0 when all ended with 0; --no-auto-exit keeps it running.\n"
                "Exits 1 when pmcd dies, 3 when it cannot start.",
     .run = run_runtime,
+    .check = pmc_eco_check_args,
 };

@@ -16,7 +16,10 @@
 #include "clock.h"
 #include "cron.h"
 #include "duration.h"
+#include "ecosystem-run.h"
+#include "ecosystem.h"
 #include "render.h"
+#include "start.h"
 #include "xmalloc.h"
 
 extern char **environ;
@@ -366,16 +369,19 @@ static void add_logs(cJSON *def, const struct pmc_args *args)
 		cJSON_AddBoolToObject(def, "log_compress", true);
 }
 
-/* The DEF object of the start method, from the command line. */
-static cJSON *build_def(const struct pmc_args *args, const char *cwd)
+static void add_memory_limit(cJSON *def, const struct pmc_args *args)
+{
+	int64_t bytes;
+
+	if (args->max_memory_restart && pmc_size_parse(args->max_memory_restart, &bytes) == 0)
+		cJSON_AddNumberToObject(def, "max_memory_restart", (double)bytes);
+}
+
+cJSON *pmc_cmd_start_overrides(const struct pmc_args *args)
 {
 	cJSON *def = cJSON_CreateObject();
 	size_t i;
 
-	cJSON_AddStringToObject(def, "script", args->pos.items[0]);
-	if (args->name)
-		cJSON_AddStringToObject(def, "name", args->name);
-	cJSON_AddStringToObject(def, "cwd", cwd);
 	if (args->script_args.n)
 		cJSON_AddItemToObject(def, "args",
 				      strings_array(args->script_args.items, args->script_args.n));
@@ -385,7 +391,6 @@ static cJSON *build_def(const struct pmc_args *args, const char *cwd)
 		cJSON_AddItemToObject(def, "interpreter_args", split_spaces(args->interpreter_args));
 	if (args->env.n)
 		cJSON_AddItemToObject(def, "env", env_object(args->env.items, args->env.n, true));
-	cJSON_AddItemToObject(def, "env_inherit", environ_object());
 	if (args->autorestart.set)
 		cJSON_AddBoolToObject(def, "autorestart", args->autorestart.value);
 	add_ms(def, "min_uptime", &args->min_uptime);
@@ -402,6 +407,30 @@ static cJSON *build_def(const struct pmc_args *args, const char *cwd)
 	add_cluster(def, args);
 	add_logs(def, args);
 	add_triggers(def, args);
+	add_memory_limit(def, args);
+	return def;
+}
+
+cJSON *pmc_cmd_start_environ(void)
+{
+	return environ_object();
+}
+
+/* The DEF object of the start method, from the command line. */
+static cJSON *build_def(const struct pmc_args *args, const char *cwd)
+{
+	cJSON *def = cJSON_CreateObject(), *flags = pmc_cmd_start_overrides(args), *item;
+
+	cJSON_AddStringToObject(def, "script", args->pos.items[0]);
+	if (args->name)
+		cJSON_AddStringToObject(def, "name", args->name);
+	cJSON_AddStringToObject(def, "cwd", cwd);
+	while ((item = flags->child)) {
+		cJSON_DetachItemViaPointer(flags, item);
+		cJSON_AddItemToObject(def, item->string, item);
+	}
+	cJSON_Delete(flags);
+	cJSON_AddItemToObject(def, "env_inherit", environ_object());
 	return def;
 }
 
@@ -455,12 +484,41 @@ static void print_entries(const cJSON *ids, const cJSON *list)
 	cJSON_Delete(out);
 }
 
+/* The ecosystem file `pmc start` alone starts, as PM2: the first that exists here. */
+static const char *default_file(void)
+{
+	static const char *const names[] = { "ecosystem.config.js", "ecosystem.config.cjs",
+					     "ecosystem.config.json", "ecosystem.json" };
+
+	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+		if (access(names[i], F_OK) == 0)
+			return names[i];
+	return NULL;
+}
+
 static int run_start(struct pmc_cli *cli, const struct pmc_args *args)
 {
 	cJSON *params = NULL, *result = NULL, *list = NULL;
 	char *cwd = NULL, *table;
 	int64_t timeout;
 	int rc;
+
+	if (args->pos.n == 0) {
+		/* `pmc start` alone: the default file, as if named. */
+		struct pmc_args with_file = *args;
+		const char *file = default_file();
+		if (!file) {
+			pmc_cli_error("start: missing argument (usage: pmc start %s; with none, "
+				      "ecosystem.config.js must be here)",
+				      pmc_cmd_start.usage);
+			fputs("Try 'pmc help start'.\n", stderr);
+			return PMC_EXIT_USAGE;
+		}
+		with_file.pos = (struct pmc_strv){ &file, 1 };
+		return pmc_eco_run(cli, &with_file, "start");
+	}
+	if (pmc_eco_args_file(args))
+		return pmc_eco_run(cli, args, "start");
 
 	rc = app_cwd(args, &cwd);
 	if (rc)
@@ -510,10 +568,15 @@ const struct pmc_flag pmc_cmd_start_flags[] = {
 	  .value_name = "DIR",
 	  .help = "working directory of the app (default: the current one)" },
 	{ .name = "env",
-	  .kind = PMC_FLAG_KEYVAL,
+	  .kind = PMC_FLAG_STRINGS,
 	  .offset = offsetof(struct pmc_args, env),
 	  .value_name = "K=V",
-	  .help = "set a variable for the app (repeatable)" },
+	  .help = "set a variable for the app (repeatable); with a FILE, PROFILE picks env_PROFILE" },
+	{ .name = "only",
+	  .kind = PMC_FLAG_STRINGS,
+	  .offset = offsetof(struct pmc_args, only),
+	  .value_name = "A,B",
+	  .help = "with an ecosystem FILE: only these apps (repeatable)" },
 	{ .name = "interpreter",
 	  .kind = PMC_FLAG_STRING,
 	  .offset = offsetof(struct pmc_args, interpreter),
@@ -696,16 +759,22 @@ const struct pmc_flag pmc_cmd_start_flags[] = {
 	  .value_name = "CRON",
 	  .help = "restart at the times of a cron expression (local time; \"0 3 * * *\", @daily)",
 	  .check = check_cron },
+	{ .name = "max-memory-restart",
+	  .kind = PMC_FLAG_STRING,
+	  .offset = offsetof(struct pmc_args, max_memory_restart),
+	  .value_name = "SIZE",
+	  .help = "restart when the app's processes stay above SIZE of RSS (200M; 0: never)",
+	  .check = check_size },
 	{ 0 },
 };
 
 const struct pmc_cli_command pmc_cmd_start = {
 	.name = "start",
-	.min_args = 1,
+	.min_args = 0,
 	.max_args = 1,
 	.flags = pmc_cmd_start_flags,
 	.script_args = true,
-	.usage = "SCRIPT|NAME|ID [flags] [-- args...]",
+	.usage = "SCRIPT|NAME|ID|FILE [flags] [-- args...]",
 	.summary = "Start an app, or restart an existing one",
 	.details = "SCRIPT is a file relative to the current directory, a program in PATH, or a command\n"
 		   "line with spaces. A NAME or ID of an existing app restarts it. Arguments after --\n"
@@ -722,6 +791,13 @@ const struct pmc_cli_command pmc_cmd_start = {
 		   "NULL discards a stream. With several instances each gets its own files (-ID\n"
 		   "before .log) unless --merge-logs. -l alone is logs/NAME.log; a word after -l\n"
 		   "is taken as its FILE, so put -l last or write -l=FILE. SIZE is 512K, 10M, 1G\n"
-		   "or bytes; rotation defaults come from pmcd.conf in PMC_HOME.",
+		   "or bytes; rotation defaults come from pmcd.conf in PMC_HOME.\n"
+		   "\n"
+		   "FILE is an ecosystem file (*.json, *.config.js, *.config.cjs; with no argument,\n"
+		   "ecosystem.config.js here): every app is checked first, then those pmc does not\n"
+		   "know are started and the others restarted. --only picks apps, --env PROFILE\n"
+		   "merges env_PROFILE over env; flags given here override the file's fields\n"
+		   "(--name only for one app). See pmc-ecosystem(5).",
 	.run = run_start,
+	.check = pmc_eco_check_args,
 };

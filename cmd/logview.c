@@ -172,7 +172,7 @@ void pmc_logview_note(struct pmc_logview *v, const cJSON *params)
 	int64_t at_ms = cJSON_IsNumber(at) ? (int64_t)at->valuedouble : 0;
 	const char *p, *nl;
 
-	if (!cJSON_IsString(data))
+	if (!cJSON_IsString(data) || (v->skip_daemon && is_daemon(id, app)))
 		return;
 	pmc_logview_fit(v, id, app);
 	/* Whole lines: the last '\n' ends the data; anything after it is a line too. */

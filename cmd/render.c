@@ -568,6 +568,47 @@ static char *cron_next(const cJSON *env)
 	return xstrdup(buf);
 }
 
+/* "12.5% now, 10% avg, 40% max" from {current, avg, max} of the last minute. */
+static char *minute_value(const cJSON *entry, const char *key, bool bytes)
+{
+	const cJSON *stat = member(member(member(entry, "monit"), "last_minute"), key);
+	const char *parts[] = { "current", "avg", "max" };
+	char text[3][32];
+
+	if (!stat)
+		return NULL;
+	for (size_t i = 0; i < 3; i++) {
+		const cJSON *v = member(stat, parts[i]);
+		double x = cJSON_IsNumber(v) ? v->valuedouble : 0;
+		if (bytes)
+			pmc_size_format((int64_t)x, text[i], sizeof text[i]);
+		else
+			pmc_render_cpu(x, text[i], sizeof text[i]);
+	}
+	return xasprintf("%s now, %s avg, %s max", text[0], text[1], text[2]);
+}
+
+static char *minute_processes(const cJSON *entry)
+{
+	const cJSON *minute = member(member(entry, "monit"), "last_minute");
+
+	if (!minute)
+		return NULL;
+	return xasprintf("%lld (%lld samples in the last minute)",
+			 (long long)num_of(minute, "processes", 0),
+			 (long long)num_of(minute, "samples", 0));
+}
+
+static char *memory_limit(const cJSON *env)
+{
+	char buf[32];
+
+	if (num_of(env, "max_memory_restart", 0) <= 0)
+		return NULL;
+	pmc_size_format(num_of(env, "max_memory_restart", 0), buf, sizeof buf);
+	return xstrdup(buf);
+}
+
 /* One describe row: a label and its value, owned. */
 struct kv {
 	const char *key;
@@ -592,6 +633,12 @@ static void describe_one(struct buf *b, const cJSON *entry, bool color, int64_t 
 		{ "unstable restarts",
 		  xasprintf("%lld", (long long)num_of(env, "unstable_restarts", 0)) },
 		{ "uptime", xstrdup(uptime) },
+		{ "cpu (tree)", minute_value(entry, "cpu", false) },
+		{ "memory (tree)", minute_value(entry, "memory", true) },
+		{ "cpu (main process)", minute_value(entry, "pid_cpu", false) },
+		{ "memory (main process)", minute_value(entry, "pid_memory", true) },
+		{ "processes", minute_processes(entry) },
+		{ "max memory restart", memory_limit(env) },
 		{ "script path", xstrdup(str_of(env, "pm_exec_path", "N/A")) },
 		{ "script args", join_strings(member(env, "args"), " ") },
 		{ "interpreter", xstrdup(str_of(env, "exec_interpreter", "N/A")) },

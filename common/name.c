@@ -2,7 +2,10 @@
 /* App names: the rule that keeps them safe as file names, and "did you mean". */
 #include "name.h"
 
+#include <ctype.h>
 #include <string.h>
+
+#include "xmalloc.h"
 
 bool pmc_name_valid(const char *name)
 {
@@ -61,4 +64,51 @@ const char *pmc_name_closest(const char *name, const char *const *candidates, si
 		}
 	}
 	return best_d <= (limit < 3 ? limit : 3) ? best : NULL;
+}
+
+static bool name_char(char c)
+{
+	return isalnum((unsigned char)c) || c == '.' || c == '_' || c == '-';
+}
+
+/* Basename without extension (first word of a command), unsafe runs as "-". */
+char *pmc_name_from_script(const char *script)
+{
+	const char *start = script, *end, *slash, *dot;
+	char *name = xmalloc(PMC_NAME_MAX + 1);
+	size_t n = 0;
+
+	/* A command ("python3 -m http.server") is named after its program; a path
+	 * with spaces ("/srv/my server.py") after its file. */
+	if (strpbrk(script, " \t") && script[0] != '/' && script[0] != '.') {
+		while (isspace((unsigned char)*start))
+			start++;
+		end = start + strcspn(start, " \t");
+	} else {
+		end = script + strlen(script);
+	}
+	while (end > start && end[-1] == '/')
+		end--;
+	for (slash = end; slash > start && slash[-1] != '/'; slash--)
+		;
+	start = slash;
+	dot = NULL;
+	for (const char *p = start + 1; p < end; p++)
+		if (*p == '.')
+			dot = p;
+	if (dot)
+		end = dot;
+	/* Runs of unsafe characters become one '-'; no leading '.' or '-'. */
+	for (const char *p = start; p < end && n < PMC_NAME_MAX; p++) {
+		if (name_char(*p) && !(n == 0 && (*p == '.' || *p == '-')))
+			name[n++] = *p;
+		else if (n > 0 && name[n - 1] != '-')
+			name[n++] = '-';
+	}
+	while (n > 0 && name[n - 1] == '-')
+		n--;
+	name[n] = '\0';
+	if (n == 0)
+		strcpy(name, "app");
+	return name;
 }

@@ -13,4 +13,9 @@ bool pmc_name_valid(const char *name);
 /* The candidate closest to name by edit distance, or NULL when none is close. */
 const char *pmc_name_closest(const char *name, const char *const *candidates, size_t n);
 
+/* The name a script gets when none is given: its basename without extension
+ * (the first word of a command), unsafe runs as "-", "app" when nothing is
+ * left ("my app.js" → "my-app"); caller frees. */
+char *pmc_name_from_script(const char *script);
+
 #endif

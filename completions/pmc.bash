@@ -2,7 +2,8 @@
 # bash completion for pmc(1): commands, aliases, flags, app names and files.
 
 _pmc_commands='start stop restart reload scale delete del reset ls list status ps
-l jlist describe show info desc history logs flush reloadLogs ping kill help version
+l jlist describe show info desc history logs flush reloadLogs metrics ping kill help
+version startOrRestart startOrReload ecosystem init
 runtime'
 _pmc_global_flags='--no-color --json -h --help -v -V --version'
 
@@ -19,13 +20,18 @@ _pmc_command_flags()
 		--listen --instance-var --wait-ready --listen-timeout
 		--shutdown-with-message -o --output -e --error -l --log --merge-logs
 		--time --log-date-format --log-type --log-max-size --log-retain
-		--log-rotate-names --log-compress --watch --ignore-watch --watch-delay
-		-c --cron-restart --cron --json' ;;
-	reload) echo '--parallel --json' ;;
-	stop | restart | scale | delete | del | reset | ls | list | status | ps | \
+		--log-rotate-names --log-compress --max-memory-restart --only --watch --ignore-watch
+		--watch-delay -c --cron-restart --cron --json' ;;
+	reload) echo '--parallel -a --update-env --only --env --json' ;;
+	restart | startOrRestart | startOrReload)
+		echo '-a --update-env --only --env --json' ;;
+	stop | delete | del) echo '--only --env --json' ;;
+	ecosystem | init) echo '-f --force --json' ;;
+	scale | reset | ls | list | status | ps | \
 		l | describe | show | info | desc | flush | reloadLogs)
 		echo '--json' ;;
 	history) echo '--limit --json' ;;
+	metrics) echo '--listen --stop --json' ;;
 	logs) echo '--lines --nostream --out --err --raw --timestamp --json' ;;
 	help) echo '--commands' ;;
 	esac
@@ -73,6 +79,23 @@ _pmc_files()
 {
 	compopt -o filenames 2>/dev/null
 	mapfile -t COMPREPLY < <(compgen "$1" -- "$2")
+}
+
+# COMPREPLY += ecosystem files that start with $1 (*.json, *.config.js, .cjs, .mjs),
+# and directories once something is typed.
+_pmc_eco_files()
+{
+	local f
+	compopt -o filenames 2>/dev/null
+	while IFS= read -r f; do
+		if [[ -d $f ]]; then
+			[[ -n $1 ]] && COMPREPLY+=("$f")
+		else
+			case $f in
+			*.json | *.config.js | *.config.cjs | *.config.mjs) COMPREPLY+=("$f") ;;
+			esac
+		fi
+	done < <(compgen -f -- "$1")
 }
 
 _pmc()
@@ -140,7 +163,8 @@ _pmc()
 	start:--kill-timeout | start:--stop-exit-codes | start:--port | \
 	start:--listen | start:--instance-var | start:--listen-timeout | \
 	start:--log-date-format | start:--log-max-size | start:--log-retain | \
-	reload:--parallel | history:--limit | logs:--lines)
+	start:--max-memory-restart | metrics:--listen | \
+	reload:--parallel | history:--limit | logs:--lines | *:--only | *:--env)
 		return 0 ;;
 	esac
 
@@ -166,8 +190,18 @@ _pmc()
 		local apps=("${COMPREPLY[@]}")
 		_pmc_files -f "$cur"
 		COMPREPLY+=("${apps[@]}") ;;
-	stop | restart | reload | delete | del | reset | describe | show | info | \
-		desc | logs | history | flush)
+	stop | restart | reload | delete | del)
+		# An app, or an ecosystem file.
+		_pmc_reply "$(_pmc_apps) all" "$cur"
+		_pmc_eco_files "$cur" ;;
+	startOrRestart | startOrReload)
+		_pmc_eco_files "$cur" ;;
+	ecosystem | init)
+		_pmc_reply "simple" "$cur"
+		local words=("${COMPREPLY[@]}")
+		_pmc_files -f "$cur"
+		COMPREPLY+=("${words[@]}") ;;
+	reset | describe | show | info | desc | logs | history | flush)
 		_pmc_reply "$(_pmc_apps) all" "$cur" ;;
 	help)
 		_pmc_reply "$_pmc_commands" "$cur" ;;

@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: MIT
 # fish completion for pmc(1): commands, aliases, flags, app names and files.
 
-set -l pmc_commands start stop restart reload scale delete del reset ls list status ps l jlist describe show info desc history logs flush reloadLogs ping kill help version runtime
+set -l pmc_commands start stop restart reload scale delete del reset ls list status ps l jlist describe show info desc history logs flush reloadLogs metrics ping kill help version startOrRestart startOrReload ecosystem init runtime
 set -l pmc_target_commands stop restart reload delete del reset describe show info desc history logs flush
 
 # App names from `pmc jlist`, only when a daemon already runs: jlist would
@@ -86,6 +86,9 @@ complete -c pmc -n __pmc_needs_command -a kill -d 'Stop every app and the daemon
 complete -c pmc -n __pmc_needs_command -a runtime -d 'Run the daemon in the foreground with the apps (containers)'
 complete -c pmc -n __pmc_needs_command -a help -d 'Print help for a command'
 complete -c pmc -n __pmc_needs_command -a version -d 'Print the version'
+complete -c pmc -n __pmc_needs_command -a startOrRestart -d 'Start an ecosystem file, restart the apps already known'
+complete -c pmc -n __pmc_needs_command -a startOrReload -d 'Start an ecosystem file, reload the apps already known'
+complete -c pmc -n __pmc_needs_command -a 'ecosystem init' -d 'Write a starter ecosystem file'
 
 # Flags every command takes.
 complete -c pmc -n "not __pmc_needs_command" -l no-color -d 'Do not use colours'
@@ -95,7 +98,8 @@ set -l s "__pmc_using start runtime"
 complete -c pmc -n $s -F -a '(__pmc_apps)' -d 'Script, or app to restart'
 complete -c pmc -n $s -s n -l name -x -d 'Name of the app'
 complete -c pmc -n $s -l cwd -x -a '(__fish_complete_directories)' -d 'Working directory of the app'
-complete -c pmc -n $s -l env -x -d 'Environment variable KEY=VALUE'
+complete -c pmc -n $s -l env -x -d 'Environment variable KEY=VALUE (with a file: PROFILE)'
+complete -c pmc -n $s -l only -x -d 'With an ecosystem file: only these apps (A,B)'
 complete -c pmc -n $s -l interpreter -x -a 'none node python3 bash sh ruby' -d 'Program that runs the script'
 complete -c pmc -n $s -l interpreter-args -x -d 'Interpreter arguments'
 complete -c pmc -n $s -l node-args -x -d 'Interpreter arguments'
@@ -126,6 +130,7 @@ complete -c pmc -n $s -l log-max-size -x -d 'Rotate a log file once it holds SIZ
 complete -c pmc -n $s -l log-retain -x -d 'Rotated files kept per log (default 5)'
 complete -c pmc -n $s -l log-rotate-names -x -a 'number date' -d 'How rotated files are named'
 complete -c pmc -n $s -l log-compress -d 'Gzip rotated log files'
+complete -c pmc -n $s -l max-memory-restart -x -d 'Restart when the processes stay above SIZE of RSS (200M)'
 complete -c pmc -n $s -l watch -a '(__fish_complete_directories)' -d 'Restart when a file changes (default: the app directory)'
 complete -c pmc -n $s -l ignore-watch -x -d 'Changes to ignore besides node_modules and .git'
 complete -c pmc -n $s -l watch-delay -x -d 'Restart once no file changed for DUR'
@@ -144,11 +149,31 @@ complete -c pmc -n "__pmc_using stop restart reload scale delete del reset ls li
 # reload
 complete -c pmc -n "__pmc_using reload" -l parallel -x -d 'Instances of an app replaced at a time (default 1)'
 
+# Ecosystem files: stop, restart, reload, delete take one too.
+set -l e "__pmc_using stop restart reload delete del startOrRestart startOrReload"
+complete -c pmc -n $e -F -d 'Ecosystem file'
+complete -c pmc -n $e -l only -x -d 'With an ecosystem file: only these apps (A,B)'
+complete -c pmc -n $e -l env -x -d 'With an ecosystem file: the env_PROFILE to use'
+complete -c pmc -n "__pmc_using restart reload startOrRestart startOrReload" -s a -l update-env -d "The apps take this shell's environment"
+complete -c pmc -n "__pmc_using startOrRestart startOrReload" -l json -d 'Print JSON instead of a table'
+
+# ecosystem, init
+complete -c pmc -n "__pmc_using ecosystem init" -a simple -d 'One app only'
+complete -c pmc -n "__pmc_using ecosystem init" -F -d 'File to write'
+complete -c pmc -n "__pmc_using ecosystem init" -s f -l force -d 'Overwrite the file if it exists'
+complete -c pmc -n "__pmc_using ecosystem init" -l json -d 'Print JSON instead of a table'
+
 # scale: an app name, then a count
 complete -c pmc -n __pmc_scale_needs_name -a '(__pmc_apps)' -d App
 
 # history
 complete -c pmc -n "__pmc_using history" -l limit -x -d 'Number of newest events (default 50)'
+
+# metrics
+complete -c pmc -n __pmc_needs_command -a metrics -d 'Show, start or stop the Prometheus /metrics endpoint'
+complete -c pmc -n "__pmc_using metrics" -l listen -x -d 'Serve GET /metrics on ADDR (HOST:PORT or PORT)'
+complete -c pmc -n "__pmc_using metrics" -l stop -d 'Stop serving /metrics'
+complete -c pmc -n "__pmc_using metrics" -l json -d 'Print JSON'
 
 # logs
 set -l g "__pmc_using logs"

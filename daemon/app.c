@@ -705,6 +705,8 @@ static int get_rest(const cJSON *obj, struct pmc_app_def *def, char **cause)
 	if (err == 0)
 		err = get_logs(obj, def, cause);
 	if (err == 0)
+		err = get_size(obj, "max_memory_restart", &def->max_memory_restart, cause);
+	if (err == 0)
 		err = get_kill_signal(obj, def, cause);
 	if (err == 0)
 		err = get_policy(obj, def, cause);
@@ -760,6 +762,23 @@ out:
 	if (!def->env_inherit)
 		def->env_inherit = cJSON_CreateObject();
 	return 0;
+}
+
+/* params.env and params.env_inherit of restart/reload, decoded as in a definition. */
+int pmc_app_env_decode(const cJSON *params, cJSON **env, cJSON **env_inherit, char **cause)
+{
+	int err;
+
+	*env = NULL;
+	*env_inherit = NULL;
+	err = get_env(params, "env", env, cause);
+	if (err == 0)
+		err = get_env(params, "env_inherit", env_inherit, cause);
+	if (err < 0) {
+		cJSON_Delete(*env);
+		*env = NULL;
+	}
+	return err;
 }
 
 /* ---- Encoding ---------------------------------------------------------- */
@@ -818,6 +837,8 @@ cJSON *pmc_app_def_to_json(const struct pmc_app_def *def)
 					def->log_rotate_names ? "date" : "number");
 	if (def->log_compress >= 0)
 		cJSON_AddBoolToObject(obj, "log_compress", def->log_compress);
+	if (def->max_memory_restart > 0)
+		cJSON_AddNumberToObject(obj, "max_memory_restart", (double)def->max_memory_restart);
 	add_opt_string(obj, "kill_signal", def->kill_signal);
 	cJSON_AddBoolToObject(obj, "autorestart", p->autorestart);
 	for (size_t i = 0; i < N_DURATIONS; i++) {
@@ -896,51 +917,10 @@ void pmc_app_def_free(struct pmc_app_def *def)
 
 /* ---- Names ------------------------------------------------------------- */
 
-static bool name_char(char c)
-{
-	return isalnum((unsigned char)c) || c == '.' || c == '_' || c == '-';
-}
-
 /* Basename without extension (first word of a command), unsafe runs as "-". */
 char *pmc_app_default_name(const char *script)
 {
-	const char *start = script, *end, *slash, *dot;
-	char *name = xmalloc(PMC_NAME_MAX + 1);
-	size_t n = 0;
-
-	/* A command ("python3 -m http.server") is named after its program; a path
-	 * with spaces ("/srv/my server.py") after its file. */
-	if (strpbrk(script, " \t") && script[0] != '/' && script[0] != '.') {
-		while (isspace((unsigned char)*start))
-			start++;
-		end = start + strcspn(start, " \t");
-	} else {
-		end = script + strlen(script);
-	}
-	while (end > start && end[-1] == '/')
-		end--;
-	for (slash = end; slash > start && slash[-1] != '/'; slash--)
-		;
-	start = slash;
-	dot = NULL;
-	for (const char *p = start + 1; p < end; p++)
-		if (*p == '.')
-			dot = p;
-	if (dot)
-		end = dot;
-	/* Runs of unsafe characters become one '-'; no leading '.' or '-'. */
-	for (const char *p = start; p < end && n < PMC_NAME_MAX; p++) {
-		if (name_char(*p) && !(n == 0 && (*p == '.' || *p == '-')))
-			name[n++] = *p;
-		else if (n > 0 && name[n - 1] != '-')
-			name[n++] = '-';
-	}
-	while (n > 0 && name[n - 1] == '-')
-		n--;
-	name[n] = '\0';
-	if (n == 0)
-		strcpy(name, "app");
-	return name;
+	return pmc_name_from_script(script);
 }
 
 /* ---- Resolving --------------------------------------------------------- */

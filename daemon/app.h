@@ -57,6 +57,9 @@ struct pmc_app_def {
 	int log_rotate_names;    /* 0 numbered, 1 dated; -1: unset */
 	int log_compress;        /* gzip rotated files: 0, 1; -1: unset */
 
+	/* Metrics: restart gracefully when the tree's RSS stays above this; 0: never. */
+	int64_t max_memory_restart;
+
 	/* Resolved. */
 	bool resolved;
 	char *exec_path;         /* absolute script path, or NULL for a command string */
@@ -72,6 +75,13 @@ struct pmc_app_def {
  * Returns 0, or -EINVAL with *cause set (caller frees).
  */
 int pmc_app_def_from_json(const cJSON *json, struct pmc_app_def *def, char **cause);
+/*
+ * The members "env" and "env_inherit" of params (an object), checked and
+ * converted as in a definition: *env and *env_inherit get new objects of
+ * strings (caller deletes), or NULL for a member that is absent. 0, or -EINVAL
+ * with *cause set (caller frees) and both NULL.
+ */
+int pmc_app_env_decode(const cJSON *params, cJSON **env, cJSON **env_inherit, char **cause);
 /* The definition as JSON (caller owns), including resolved fields. */
 cJSON *pmc_app_def_to_json(const struct pmc_app_def *def);
 void pmc_app_def_free(struct pmc_app_def *def);

@@ -34,6 +34,21 @@ int pmc_apps_save(struct pmc_daemon *d, struct pmc_app *app)
 	return err;
 }
 
+void pmc_apps_set_env(struct pmc_daemon *d, struct pmc_app *app, const cJSON *env,
+		      const cJSON *env_inherit)
+{
+	if (env) {
+		cJSON_Delete(app->def.env);
+		app->def.env = cJSON_Duplicate(env, true);
+	}
+	if (env_inherit) {
+		cJSON_Delete(app->def.env_inherit);
+		app->def.env_inherit = cJSON_Duplicate(env_inherit, true);
+	}
+	if (env || env_inherit)
+		pmc_apps_save(d, app);
+}
+
 static struct pmc_app *app_new(struct pmc_daemon *d, struct pmc_app_def *def, int first_id)
 {
 	struct pmc_app *app = xcalloc(1, sizeof *app);

@@ -14,6 +14,13 @@ int pmc_apps_create(struct pmc_daemon *d, struct pmc_app_def *def, struct pmc_ap
 		    char **cause);
 /* Save the app row (definition + desired state). 0 or -errno (logged). */
 int pmc_apps_save(struct pmc_daemon *d, struct pmc_app *app);
+/*
+ * Replace the app's env and/or env_inherit (either may be NULL: kept) with
+ * copies, and save it: its next spawns see them (restart/reload --update-env).
+ * Variables missing from the new objects are gone, unlike PM2 (#3486).
+ */
+void pmc_apps_set_env(struct pmc_daemon *d, struct pmc_app *app, const cJSON *env,
+		      const cJSON *env_inherit);
 /* Forget an app whose instances have no process: store rows, registry, memory. */
 void pmc_apps_destroy(struct pmc_daemon *d, struct pmc_app *app);
 /* Load apps and instances from the store; replace orphans of a previous daemon;

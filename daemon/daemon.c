@@ -14,10 +14,12 @@
 
 #include "apps.h"
 #include "clock.h"
+#include "duration.h"
 #include "instance.h"
 #include "jsonrpc.h"
 #include "log.h"
 #include "logs.h"
+#include "metrics.h"
 #include "notify.h"
 #include "shim.h"
 #include "proc.h"
@@ -31,13 +33,14 @@
 struct options {
 	int ready_fd;
 	bool foreground;
+	int64_t metrics_interval; /* ms; 0: pmcd.conf or the default */
 };
 
 /* SIGUSR2: reopen every log file (for an external logrotate), as PM2 does. */
 static uv_signal_t usr2_signal;
 
 static const char usage_text[] =
-	"usage: pmcd [--foreground] [--ready-fd N] [--version] [--help]\n"
+	"usage: pmcd [--foreground] [--ready-fd N] [--metrics-interval DUR] [--version] [--help]\n"
 	"The pmc daemon. It is started on demand by pmc; see pmcd(8).\n";
 
 /* The CLI waits for one line on the readiness fd: "ok" or "error: why". */
@@ -64,6 +67,7 @@ static int parse_options(int argc, char **argv, struct options *opt)
 
 	opt->ready_fd = -1;
 	opt->foreground = false;
+	opt->metrics_interval = 0;
 	for (i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--version") == 0) {
 			printf("pmcd %s (protocol %d)\n", PMC_VERSION, PMC_PROTOCOL_VERSION);
@@ -80,6 +84,11 @@ static int parse_options(int argc, char **argv, struct options *opt)
 				goto bad;
 			opt->ready_fd = (int)fd;
 			fcntl(opt->ready_fd, F_SETFD, FD_CLOEXEC);
+		} else if (strcmp(argv[i], "--metrics-interval") == 0 && i + 1 < argc) {
+			if (pmc_duration_parse(argv[++i], &opt->metrics_interval) < 0 ||
+			    opt->metrics_interval < PMC_METRICS_INTERVAL_MIN ||
+			    opt->metrics_interval > PMC_METRICS_INTERVAL_MAX)
+				goto bad;
 		} else {
 			goto bad;
 		}
@@ -182,6 +191,7 @@ static void finish(struct pmc_daemon *d)
 		close_handle((uv_handle_t *)&d->signals[i]);
 	close_handle((uv_handle_t *)&usr2_signal);
 	close_handle((uv_handle_t *)&d->settle_timer);
+	pmc_metrics_close(d);
 	while ((app = d->registry.apps)) {
 		pmc_triggers_release(app);
 		pmc_registry_app_unlink(&d->registry, app);
@@ -340,6 +350,27 @@ static void start_cluster_support(struct pmc_daemon *d)
 	}
 }
 
+/* Sampling every --metrics-interval, else pmcd.conf's metrics_interval, else 1 s. */
+static int start_metrics(struct pmc_daemon *d, struct options *opt, char **cause)
+{
+	char *path = xasprintf("%s/pmcd.conf", d->paths.home), *why = NULL;
+	struct pmc_metrics_conf conf;
+	int err;
+
+	if (pmc_metrics_conf_load(path, &conf, &why) < 0) {
+		pmc_log_warn("%s (metrics use their defaults)", why);
+		free(why);
+		pmc_metrics_conf_free(&conf);
+		conf.interval_ms = PMC_METRICS_INTERVAL_DEFAULT;
+	}
+	free(path);
+	if (opt->metrics_interval)
+		conf.interval_ms = opt->metrics_interval;
+	err = pmc_metrics_start(d, &conf, cause);
+	pmc_metrics_conf_free(&conf);
+	return err;
+}
+
 static int daemon_setup(struct pmc_daemon *d, struct options *opt, char **cause)
 {
 	int err;
@@ -362,6 +393,8 @@ static int daemon_setup(struct pmc_daemon *d, struct options *opt, char **cause)
 		return err;
 	watch_signals(d);
 	start_cluster_support(d);
+	if ((err = start_metrics(d, opt, cause)) < 0)
+		return err;
 	return pmc_apps_load(d, cause);
 }
 
@@ -402,6 +435,7 @@ out:
 			pmc_server_close(d->server);
 		pmc_notify_close(d->notify);
 		pmc_listeners_close(&d->listeners);
+		pmc_metrics_close(d);
 		uv_walk(d->loop, close_walked, NULL);
 		uv_run(d->loop, UV_RUN_DEFAULT);
 	}

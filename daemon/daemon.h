@@ -35,6 +35,7 @@ struct pmc_daemon {
 	char *notify_path;
 	char *shim_path;            /* the Node preload script, written into the home */
 	struct pmc_reload *reloads; /* rolling reloads in progress */
+	struct pmc_metrics *metrics; /* the sampler and the /metrics endpoint (metrics.h) */
 	bool finished;
 };
 

@@ -15,6 +15,7 @@
 #include "daemon.h"
 #include "log.h"
 #include "logs.h"
+#include "metrics.h"
 #include "proc.h"
 #include "reload.h"
 #include "xmalloc.h"
@@ -258,9 +259,7 @@ static int op_spawn(void *ctx, char **cause)
 	if (err == 0) {
 		inst->pid = inst->last_pid = pmc_proc_pid(inst->proc);
 		inst->pid_start = pmc_proc_start_ticks(inst->pid);
-		inst->cpu_ticks = 0;
-		inst->cpu_sampled_ms = 0;
-		inst->cpu_percent = 0;
+		pmc_metrics_instance_reset(inst);
 		inst->ready_by_timeout = false;
 	} else {
 		pmc_channel_close(inst->channel);
@@ -384,6 +383,7 @@ static void on_timer_closed(uv_handle_t *handle)
 	struct pmc_instance *inst = handle->data;
 
 	pmc_sup_close(&inst->sup);
+	pmc_metrics_instance_free(inst);
 	free(inst);
 }
 
@@ -444,59 +444,6 @@ bool pmc_instance_stopped(const struct pmc_instance *inst)
 	enum pmc_status s = inst->sup.status;
 
 	return !inst->sup.running && (s == PMC_STATUS_STOPPED || s == PMC_STATUS_ERRORED);
-}
-
-/* utime+stime (ticks) from /proc/PID/stat and RSS bytes from statm. */
-static int read_proc_usage(int pid, uint64_t *ticks, int64_t *rss)
-{
-	char path[64], buf[1024];
-	unsigned long long utime, stime;
-	long pages_total, pages_rss;
-	FILE *f;
-	char *p;
-	size_t n;
-
-	snprintf(path, sizeof path, "/proc/%d/stat", pid);
-	f = fopen(path, "re");
-	if (!f)
-		return -errno;
-	n = fread(buf, 1, sizeof buf - 1, f);
-	fclose(f);
-	buf[n] = '\0';
-	p = strrchr(buf, ')');
-	/* After ") ": state(3) ... utime is field 14, stime 15. */
-	if (!p || sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu", &utime,
-			 &stime) != 2)
-		return -EINVAL;
-	*ticks = utime + stime;
-	snprintf(path, sizeof path, "/proc/%d/statm", pid);
-	f = fopen(path, "re");
-	if (!f)
-		return -errno;
-	if (fscanf(f, "%ld %ld", &pages_total, &pages_rss) != 2)
-		pages_rss = 0;
-	fclose(f);
-	*rss = (int64_t)pages_rss * sysconf(_SC_PAGESIZE);
-	return 0;
-}
-
-int64_t pmc_instance_sample(struct pmc_instance *inst, int64_t now_ms)
-{
-	uint64_t ticks;
-	int64_t rss, since;
-	long hz = sysconf(_SC_CLK_TCK);
-
-	if (!inst->sup.running || inst->pid <= 0 || read_proc_usage(inst->pid, &ticks, &rss) < 0) {
-		inst->cpu_percent = 0;
-		return 0;
-	}
-	since = inst->cpu_sampled_ms ? inst->cpu_sampled_ms : inst->sup.started_at;
-	if (now_ms > since && hz > 0)
-		inst->cpu_percent = (double)(ticks - inst->cpu_ticks) * 1000.0 / (double)hz /
-				    (double)(now_ms - since) * 100.0;
-	inst->cpu_ticks = ticks;
-	inst->cpu_sampled_ms = now_ms;
-	return rss;
 }
 
 /* Node's errno names for what bind() said, as the app would see them. */

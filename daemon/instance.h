@@ -28,7 +28,4 @@ bool pmc_instance_stopped(const struct pmc_instance *inst);
 /* READY=1 arrived on NOTIFY_SOCKET from pid. */
 void pmc_instance_notify_ready(struct pmc_daemon *d, int pid);
 
-/* Refresh cpu_percent and return RSS bytes (0 when not running). */
-int64_t pmc_instance_sample(struct pmc_instance *inst, int64_t now_ms);
-
 #endif

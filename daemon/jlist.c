@@ -8,6 +8,7 @@
 #include "daemon.h"
 #include "instance.h"
 #include "logs.h"
+#include "metrics.h"
 #include "proc.h"
 #include "registry.h"
 #include "triggers.h"
@@ -108,16 +109,12 @@ cJSON *pmc_instance_to_json(struct pmc_instance *inst)
 	const struct pmc_app_def *def = &inst->app->def;
 	const struct pmc_sup *sup = &inst->sup;
 	cJSON *entry = cJSON_CreateObject();
-	cJSON *monit = cJSON_CreateObject();
 	cJSON *env = cJSON_CreateObject();
-	int64_t rss = pmc_instance_sample(inst, pmc_clock_wall_ms());
 
 	cJSON_AddNumberToObject(entry, "pid", sup->running ? inst->pid : 0);
 	cJSON_AddStringToObject(entry, "name", def->name);
 	cJSON_AddNumberToObject(entry, "pm_id", inst->pm_id);
-	cJSON_AddNumberToObject(monit, "memory", (double)rss);
-	cJSON_AddNumberToObject(monit, "cpu", round(inst->cpu_percent * 10) / 10);
-	cJSON_AddItemToObject(entry, "monit", monit);
+	cJSON_AddItemToObject(entry, "monit", pmc_metrics_monit_to_json(inst));
 
 	cJSON_AddStringToObject(env, "name", def->name);
 	cJSON_AddStringToObject(env, "namespace", "default");
@@ -151,6 +148,8 @@ cJSON *pmc_instance_to_json(struct pmc_instance *inst)
 	cJSON_AddNumberToObject(env, "NODE_APP_INSTANCE", inst->index);
 	cJSON_AddNumberToObject(env, "prev_restart_delay", (double)sup->prev_restart_delay);
 	add_policy(env, def);
+	if (def->max_memory_restart > 0)
+		cJSON_AddNumberToObject(env, "max_memory_restart", (double)def->max_memory_restart);
 	cJSON_AddBoolToObject(env, "merge_logs", def->merge_logs);
 	add_logs(env, inst);
 	add_string_or_null(env, "username", inst->daemon->username);

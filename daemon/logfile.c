@@ -8,6 +8,8 @@
  * as one writev, plus any reopen or truncation asked for), so rotation always
  * falls between two whole writes. While an operation is in flight only
  * the worker touches the fd; the loop sees the outcome in after_work.
+ * A splice request goes alone: the worker moves a pipe's bytes into the file
+ * until the pipe is empty, so a flood costs one trip per pipeful, not per read.
  */
 #include "logfile.h"
 
@@ -368,9 +370,46 @@ static size_t req_bytes(const struct pmc_logfile_req *req)
 static void drop_all(struct op *op)
 {
 	for (struct pmc_logfile_req *r = op->reqs; r; r = r->next) {
-		op->dropped += req_bytes(r);
+		op->dropped += req_bytes(r); /* a splice drops nothing: its bytes stay in the pipe */
 		r->status = op->err ? op->err : -EIO;
 	}
+}
+
+/* Move the pipe's bytes into the file, in the kernel, until it is empty or max is reached. */
+static void splice_in(struct pmc_logfile *f, struct op *op, struct pmc_logfile_req *r)
+{
+	off_t end = lseek(f->fd, 0, SEEK_END); /* truncated behind our back: write at the end */
+
+	if (end >= 0)
+		op->size = end;
+	while (r->spliced < r->splice_max) {
+		ssize_t n = splice(r->splice_fd, NULL, f->fd, NULL, r->splice_max - r->spliced,
+				   SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
+		if (n > 0) {
+			r->spliced += (size_t)n;
+			op->size += n;
+			continue;
+		}
+		if (n == 0) {
+			r->splice_eof = true;
+			break;
+		}
+		if (errno == EINTR)
+			continue;
+		if (errno == EAGAIN) {
+			r->splice_empty = true;
+			break;
+		}
+		if (errno == EINVAL) {
+			r->status = -EINVAL; /* not a fault of the file: the caller copies instead */
+			return;
+		}
+		fail(op, -errno, "cannot write to log file %s", f->path);
+		close_fd(f);
+		r->status = op->err;
+		return;
+	}
+	op->worked = true;
 }
 
 static void write_batch(struct pmc_logfile *f, struct op *op)
@@ -642,7 +681,9 @@ static void work(uv_work_t *w)
 	}
 	if (op->reqs && must_rotate(f, op, now, batch_bytes(op)))
 		rotate(f, op); /* before a write that would take the file past its size */
-	if (op->reqs && f->fd >= 0)
+	if (op->reqs && f->fd >= 0 && op->reqs->splice)
+		splice_in(f, op, op->reqs);
+	else if (op->reqs && f->fd >= 0)
 		write_batch(f, op);
 	else if (op->reqs)
 		drop_all(op); /* the new file could not be opened */
@@ -891,12 +932,15 @@ static void kick(struct pmc_logfile *f)
 	op->waiters = f->waiters;
 	f->want_reopen = f->want_truncate = false;
 	f->waiters = NULL;
-	/* Writes queued meanwhile go together, up to one writev. */
+	/* Writes queued meanwhile go together, up to one writev; a splice goes alone. */
 	pos = &f->queue;
-	while (*pos && (bufs == 0 || bufs + (*pos)->nbufs <= BATCH_BUFS)) {
-		bufs += (*pos)->nbufs;
+	if (*pos && (*pos)->splice)
 		pos = &(*pos)->next;
-	}
+	else
+		while (*pos && !(*pos)->splice && (bufs == 0 || bufs + (*pos)->nbufs <= BATCH_BUFS)) {
+			bufs += (*pos)->nbufs;
+			pos = &(*pos)->next;
+		}
 	op->reqs = f->queue;
 	f->queue = *pos;
 	*pos = NULL;
@@ -977,6 +1021,8 @@ const struct pmc_logfile_opts *pmc_logfile_opts(const struct pmc_logfile *f)
 int pmc_logfile_write(struct pmc_logfile *f, struct pmc_logfile_req *req)
 {
 	req->status = 0;
+	req->spliced = 0;
+	req->splice_eof = req->splice_empty = false;
 	req->next = NULL;
 	if (f->failed && uv_now(f->loop) < f->retry_at) {
 		f->dropped += req_bytes(req);

@@ -40,13 +40,25 @@ int pmc_logconf_load(const char *path, struct pmc_logfile_opts *opts, char **cau
 struct pmc_logfile_req;
 typedef void (*pmc_logfile_cb)(struct pmc_logfile_req *req);
 
-/* One write: the caller fills the first fields and keeps everything alive until cb. */
+/*
+ * One write: the caller fills the first fields and keeps everything alive until cb.
+ * A splice request moves bytes from a pipe into the file in the kernel instead
+ * (no copy through the daemon): until the pipe is empty, its writers are gone,
+ * or splice_max bytes moved. Bytes it could not move stay in the pipe.
+ */
 struct pmc_logfile_req {
 	const uv_buf_t *bufs; /* bytes to append, in order (borrowed) */
 	unsigned nbufs;       /* at most PMC_LOGFILE_MAX_BUFS */
+	bool splice;          /* move from splice_fd instead of writing bufs */
+	int splice_fd;        /* a non-blocking pipe */
+	size_t splice_max;
 	pmc_logfile_cb cb;
 	void *data;
-	int status;           /* set before cb: 0, or -errno when the bytes were dropped */
+	int status;           /* set before cb: 0, or -errno (bufs dropped; for a splice,
+			       * -EINVAL: this pipe and file cannot be spliced) */
+	size_t spliced;       /* set before cb: bytes moved */
+	bool splice_eof;      /* set before cb: the pipe is empty and has no writer */
+	bool splice_empty;    /* set before cb: the pipe is empty for now */
 	struct pmc_logfile_req *next; /* private */
 };
 

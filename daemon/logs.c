@@ -8,11 +8,12 @@
  * daemon buffering. Memory per busy stream is one read buffer, the chunk's
  * formatted text and at most one held line; idle streams hold no buffer.
  *
- * Raw output is written from the read buffer as it is (no copy, no per-line
- * work beyond finding the last newline when lines must stay whole). A
- * splice(2) path from pipe to file was measured and dropped: with reads of up
- * to 256 KiB and a pipe grown to 1 MiB for busy streams, read+write in the
- * threadpool was as fast or faster, and used no more CPU, on ext4 and tmpfs.
+ * Raw output that needs no per-line work (one file of its own, no rotation,
+ * no follower) never enters the daemon: a worker splices it from the pipe into
+ * the file until the pipe is empty, one copy instead of a read and a write and
+ * one trip per pipeful. Everything else is read, formatted and written from the
+ * read buffer (no per-line work beyond finding the last newline when lines must
+ * stay whole).
  */
 #include "logs.h"
 
@@ -34,6 +35,7 @@
 #define READS_PER_TURN 16           /* then the loop gets a turn */
 #define CLOSE_DRAIN    (4u << 20)   /* what a released stream still takes from its pipe */
 #define CLOSE_READS    1024         /* in at most this many reads */
+#define SPLICE_MAX     (16u << 20)  /* one splice trip moves at most this much */
 #define FOLLOW_LIMIT   (8u << 20)   /* unsent bytes a follower may have before we wait */
 #define FOLLOW_GRACE   3000         /* ms a follower may stay over the limit */
 #define FOLLOW_TICK    50
@@ -66,6 +68,8 @@ struct pmc_logstream {
 	bool closing;  /* the owner let go */
 	bool paused;   /* a follower is behind */
 	bool no_poll;  /* the poll handle could not be set up */
+	bool splicing; /* reqs[0] is a splice in flight */
+	bool no_splice; /* the file refused splice(2): copy */
 	bool was_shared; /* a file was shared at some point: end with a whole line */
 	size_t drained;
 	int drain_reads;
@@ -77,6 +81,7 @@ struct follower {
 	uv_timer_t timer;
 	char **apps;           /* NULL: every app */
 	bool out, err;
+	bool daemon_log;       /* pmcd's own lines too */
 	uint64_t over_since;   /* loop ms it went over FOLLOW_LIMIT, 0 when under */
 	struct follower *next;
 };
@@ -191,7 +196,8 @@ static void on_follower_timer(uv_timer_t *timer)
 	}
 }
 
-void *pmc_logs_follow(uv_loop_t *loop, struct pmc_call *call, char **apps, bool out, bool err)
+void *pmc_logs_follow(uv_loop_t *loop, struct pmc_call *call, char **apps, bool out, bool err,
+		      bool daemon_log)
 {
 	struct follower *f = xcalloc(1, sizeof *f);
 
@@ -199,11 +205,22 @@ void *pmc_logs_follow(uv_loop_t *loop, struct pmc_call *call, char **apps, bool 
 	f->apps = apps;
 	f->out = out;
 	f->err = err;
+	f->daemon_log = daemon_log;
 	uv_timer_init(loop, &f->timer);
 	f->timer.data = f;
 	f->next = logs.followers;
 	logs.followers = f;
 	return f;
+}
+
+/* One notification; a follower that falls behind starts its grace timer. */
+static void follower_send(struct follower *f, const cJSON *params)
+{
+	pmc_call_notify(f->call, "log", params);
+	if (f->call && pmc_call_pending(f->call) > FOLLOW_LIMIT && !f->over_since) {
+		f->over_since = uv_now(f->timer.loop);
+		uv_timer_start(&f->timer, on_follower_timer, FOLLOW_TICK, FOLLOW_TICK);
+	}
 }
 
 /* The chunk's text (valid UTF-8) to every follower of the stream. */
@@ -227,11 +244,34 @@ static void notify_followers(struct pmc_logstream *s)
 			cJSON_AddStringToObject(params, "data", text.data);
 			cJSON_AddNumberToObject(params, "at", (double)s->chunk_ms);
 		}
-		pmc_call_notify(f->call, "log", params);
-		if (f->call && pmc_call_pending(f->call) > FOLLOW_LIMIT && !f->over_since) {
-			f->over_since = uv_now(s->loop);
-			uv_timer_start(&f->timer, on_follower_timer, FOLLOW_TICK, FOLLOW_TICK);
+		follower_send(f, params);
+	}
+	cJSON_Delete(params);
+	pmc_logbuf_free(&text);
+}
+
+/* pmcd's own lines, as they are logged, to the followers of every app. */
+static void on_daemon_line(const char *line, size_t len, void *data)
+{
+	struct pmc_logbuf text = { 0 };
+	struct follower *f;
+	cJSON *params = NULL;
+
+	(void)data;
+	for (f = logs.followers; f; f = f->next) {
+		if (!f->call || !f->daemon_log)
+			continue;
+		if (!params) {
+			pmc_logfmt_utf8_clean(&text, line, len);
+			pmc_logbuf_add(&text, "", 1);
+			params = cJSON_CreateObject();
+			cJSON_AddNumberToObject(params, "pm_id", -1);
+			cJSON_AddStringToObject(params, "name", "pmcd");
+			cJSON_AddStringToObject(params, "stream", "out");
+			cJSON_AddStringToObject(params, "data", text.data);
+			cJSON_AddNumberToObject(params, "at", (double)pmc_clock_wall_ms());
 		}
+		follower_send(f, params);
 	}
 	cJSON_Delete(params);
 	pmc_logbuf_free(&text);
@@ -341,6 +381,7 @@ static bool write_out(struct pmc_logstream *s)
 		struct pmc_logfile_req *req = &s->reqs[i];
 		req->bufs = s->bufs;
 		req->nbufs = 2;
+		req->splice = false;
 		req->cb = on_written;
 		req->data = s;
 		if (pmc_logfile_write(s->files[i], req) == 0)
@@ -376,12 +417,61 @@ static void end_of_input(struct pmc_logstream *s)
 	finish_input(s);
 }
 
+/* Bytes may go from the pipe to the file untouched. */
+static bool can_splice(struct pmc_logstream *s)
+{
+	return !s->closing && !s->no_splice && s->fmt.kind == PMC_LOGFMT_RAW && s->n_files == 1 &&
+	       !whole_lines(s) && !pmc_logfmt_holding(&s->fmt) &&
+	       pmc_logfile_healthy(s->files[0]);
+}
+
+static void grow_pipe(struct pmc_logstream *s);
+
+static void on_spliced(struct pmc_logstream *s, struct pmc_logfile_req *req)
+{
+	s->splicing = false;
+	if (req->status == -EINVAL)
+		s->no_splice = true;
+	if (req->spliced >= READ_SIZE && !s->big)
+		grow_pipe(s);
+	if (req->splice_eof) {
+		end_of_input(s);
+	} else if (req->splice_empty) {
+		free(s->buf); /* idle streams hold no buffer */
+		s->buf = NULL;
+		poll_start(s);
+	} else {
+		pump(s); /* more to move, or the file failed: reading drops it */
+	}
+}
+
+/* True when the splice is under way (on_written follows). */
+static bool splice_out(struct pmc_logstream *s)
+{
+	struct pmc_logfile_req *req = &s->reqs[0];
+
+	*req = (struct pmc_logfile_req){ .splice = true,
+					 .splice_fd = s->fd,
+					 .splice_max = SPLICE_MAX,
+					 .cb = on_written,
+					 .data = s };
+	if (pmc_logfile_write(s->files[0], req) < 0)
+		return false;
+	s->splicing = true;
+	s->pending++;
+	return true;
+}
+
 static void on_written(struct pmc_logfile_req *req)
 {
 	struct pmc_logstream *s = req->data;
 
 	if (--s->pending > 0)
 		return;
+	if (s->splicing) {
+		on_spliced(s, req);
+		return;
+	}
 	chunk_written(s);
 	if (s->eof)
 		finish_input(s);
@@ -428,6 +518,8 @@ static void pump(struct pmc_logstream *s)
 		ssize_t n;
 
 		if (s->pending || s->done || s->eof || s->paused)
+			return;
+		if (can_splice(s) && splice_out(s))
 			return;
 		if (s->closing && (s->drained >= CLOSE_DRAIN || s->drain_reads++ >= CLOSE_READS))
 			n = 0; /* a released stream takes what is there, within bounds */
@@ -541,10 +633,12 @@ void pmc_logs_init(const char *home, const char *daemon_log, bool redirected)
 		pmc_log_warn("%s", cause);
 		free(cause);
 	}
+	pmc_log_set_tee(on_daemon_line, NULL);
 }
 
 void pmc_logs_fini(void)
 {
+	pmc_log_set_tee(NULL, NULL);
 	free(logs.daemon_log);
 	free(logs.conf_path);
 	logs.daemon_log = logs.conf_path = NULL;

@@ -74,7 +74,8 @@ void pmc_logs_truncate(const char *path, pmc_logs_count_cb cb, void *data);
  * lines, once written, until its connection closes. The caller has replied with
  * pmc_call_reply_stream(call, ..., pmc_logs_follower_closed, returned pointer).
  */
-void *pmc_logs_follow(uv_loop_t *loop, struct pmc_call *call, char **apps, bool out, bool err);
+void *pmc_logs_follow(uv_loop_t *loop, struct pmc_call *call, char **apps, bool out, bool err,
+		      bool daemon_log);
 void pmc_logs_follower_closed(struct pmc_call *call, void *follower);
 
 /* Add log_error, log_error_at and log_dropped of these files to a list entry's env. */

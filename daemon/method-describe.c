@@ -2,9 +2,11 @@
 /* RPC describe {target}: the target's list entries plus its last restarts. */
 #include <stdlib.h>
 
+#include "clock.h"
 #include "daemon.h"
 #include "jsonrpc.h"
 #include "methods.h"
+#include "metrics.h"
 
 #define DESCRIBE_EVENTS 10
 
@@ -45,7 +47,13 @@ static void method_describe(struct pmc_daemon *d, struct pmc_call *call, const c
 	procs = cJSON_AddArrayToObject(result, "processes");
 	events = cJSON_AddArrayToObject(result, "events");
 	for (i = 0; i < n; i++) {
-		cJSON_AddItemToArray(procs, pmc_instance_to_json(insts[i]));
+		cJSON *entry = pmc_instance_to_json(insts[i]);
+		cJSON *monit = cJSON_GetObjectItemCaseSensitive(entry, "monit");
+		/* The last minute of samples: describe's summary, monit's charts. */
+		cJSON_AddItemToObject(monit, "last_minute",
+				      pmc_metrics_summary_to_json(insts[i], pmc_clock_wall_ms()));
+		cJSON_AddItemToObject(monit, "history", pmc_metrics_history_to_json(insts[i]));
+		cJSON_AddItemToArray(procs, entry);
 		if (i == 0 || insts[i]->app != insts[i - 1]->app)
 			add_events(d, events, insts[i]->app->def.name);
 	}

@@ -12,6 +12,8 @@
  * timestamp prefix or as JSON lines when the app logs so),"at": ms since the
  * epoch when they arrived}, for the same apps (restarted or scaled instances
  * too; with no target, apps started later as well), until the client hangs up.
+ * With every app and both streams, pmcd.log is the first file (pm_id -1, name
+ * "pmcd") and the daemon's own lines are notified as they are logged.
  * A client that lets more than 8 MiB pile up holds those apps back, and is
  * dropped after 3 s of that.
  */
@@ -63,6 +65,24 @@ static void add_file(cJSON *files, const struct pmc_instance *inst, const char *
 	cJSON_AddNumberToObject(item, "size", (double)st.size);
 	cJSON_AddItemToArray(files, item);
 	free(path);
+}
+
+/* pmcd.log, as PM2 shows pm2.log with every app's logs. */
+static void add_daemon_log(cJSON *files)
+{
+	const char *path = pmc_logs_daemon_log();
+	struct stat sb;
+	cJSON *item;
+
+	if (!path)
+		return;
+	item = cJSON_CreateObject();
+	cJSON_AddNumberToObject(item, "pm_id", -1);
+	cJSON_AddStringToObject(item, "name", "pmcd");
+	cJSON_AddStringToObject(item, "stream", "out");
+	cJSON_AddStringToObject(item, "path", path);
+	cJSON_AddNumberToObject(item, "size", stat(path, &sb) == 0 ? (double)sb.st_size : 0);
+	cJSON_AddItemToArray(files, item);
 }
 
 static bool all_given(const cJSON *targets)
@@ -117,6 +137,8 @@ static void method_logs(struct pmc_daemon *d, struct pmc_call *call, const cJSON
 	result = cJSON_CreateObject();
 	ids = cJSON_AddArrayToObject(result, "subscribed");
 	files = cJSON_AddArrayToObject(result, "files");
+	if (every && out && err)
+		add_daemon_log(files);
 	for (i = 0; i < n; i++) {
 		const struct pmc_app_def *def = &insts[i]->app->def;
 		const char *dir = d->paths.logs_dir;
@@ -132,7 +154,7 @@ static void method_logs(struct pmc_daemon *d, struct pmc_call *call, const cJSON
 	}
 	if (follow) {
 		void *f = pmc_logs_follow(d->loop, call, every ? NULL : app_names(insts, n), out,
-					  err);
+					  err, every && out && err);
 		pmc_call_reply_stream(call, result, pmc_logs_follower_closed, f);
 	} else {
 		pmc_call_reply(call, result);

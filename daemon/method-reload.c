@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* RPC reload {targets, parallel?}: rolling, zero-downtime replacement (see reload.c). */
+/* RPC reload {targets, parallel?, env?, env_inherit?}: rolling, zero-downtime replacement (see reload.c). */
 #include <stdlib.h>
 
 #include "daemon.h"
@@ -9,6 +9,8 @@
 #include "xmalloc.h"
 
 static const struct pmc_param params[] = {
+	{ "env", PMC_PARAM_OBJECT, false },
+	{ "env_inherit", PMC_PARAM_OBJECT, false },
 	{ "parallel", PMC_PARAM_INT, false },
 	{ "targets", PMC_PARAM_STRINGS, true },
 };
@@ -53,10 +55,15 @@ static void method_reload(struct pmc_daemon *d, struct pmc_call *call, const cJS
 		}
 		apps[n_apps++] = app;
 	}
+	if (pmc_method_targets_env(d, p, insts, n, &cause) < 0) {
+		pmc_call_error(call, PMC_RPC_INVALID_PARAMS, cause, NULL);
+		free(cause);
+		goto out;
+	}
 	pmc_reload_start(d, call, apps, n_apps, parallel ? (int)parallel->valuedouble : 1);
 out:
 	free(apps);
 	free(insts);
 }
 
-const struct pmc_method pmc_method_reload = { "reload", method_reload, params, 2, 0 };
+const struct pmc_method pmc_method_reload = { "reload", method_reload, params, 4, 0 };

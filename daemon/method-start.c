@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * RPC start {app, force?}: PM2's "smart start". A name or id that exists is
- * restarted; the same script again is refused unless forced; anything else is
- * checked (script, interpreter) and started, or refused with the reason.
+ * RPC start {app, force?, literal?, check?}: PM2's "smart start". A name or id
+ * that exists is restarted (unless literal: the script is then only a script);
+ * the same script again is refused unless forced; anything else is checked
+ * (script, interpreter) and started, or refused with the reason. check only
+ * checks, so that an ecosystem file starts all of its apps or none.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -20,7 +22,9 @@
 
 static const struct pmc_param params[] = {
 	{ "app", PMC_PARAM_OBJECT, true },
+	{ "check", PMC_PARAM_BOOL, false },
 	{ "force", PMC_PARAM_BOOL, false },
+	{ "literal", PMC_PARAM_BOOL, false },
 };
 
 static void reply_started(struct pmc_daemon *d, struct pmc_waiter *w)
@@ -142,16 +146,29 @@ static void start_new(struct pmc_daemon *d, struct pmc_call *call, struct pmc_ap
 		       reply_started, "started");
 }
 
+/* {name, script, interpreter}: what a start of def would run. */
+static void reply_checked(struct pmc_call *call, const struct pmc_app_def *def)
+{
+	cJSON *result = cJSON_CreateObject();
+
+	cJSON_AddStringToObject(result, "name", def->name);
+	cJSON_AddStringToObject(result, "script", def->exec_path ? def->exec_path : def->script);
+	cJSON_AddStringToObject(result, "interpreter", def->exec_interpreter);
+	pmc_call_reply(call, result);
+}
+
 static void method_start(struct pmc_daemon *d, struct pmc_call *call, const cJSON *p)
 {
 	const cJSON *app_json = cJSON_GetObjectItemCaseSensitive(p, "app");
 	bool force = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(p, "force"));
+	bool check = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(p, "check"));
+	bool literal = check || cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(p, "literal"));
 	struct pmc_app_def def = { 0 };
 	struct pmc_app *app;
 	char *cause = NULL;
 	int code = 0, err;
 
-	app = existing_target(d, app_json);
+	app = literal ? NULL : existing_target(d, app_json);
 	if (app) {
 		restart_app(d, call, app);
 		return;
@@ -173,6 +190,11 @@ static void method_start(struct pmc_daemon *d, struct pmc_call *call, const cJSO
 		/* "my app.sh" is a file, not a command: name it after the file. */
 		free(def.name);
 		def.name = pmc_app_default_name(def.exec_path);
+	}
+	if (check) {
+		reply_checked(call, &def);
+		pmc_app_def_free(&def);
+		return;
 	}
 	app = pmc_registry_app_find(&d->registry, def.name);
 	if (app && !same_script(&app->def, &def)) {
@@ -210,4 +232,4 @@ fail:
 	pmc_app_def_free(&def);
 }
 
-const struct pmc_method pmc_method_start = { "start", method_start, params, 2, 0 };
+const struct pmc_method pmc_method_start = { "start", method_start, params, 4, 0 };

@@ -10,6 +10,7 @@
 #include <uv.h>
 
 #include "app.h"
+#include "samples.h"
 #include "supervisor.h"
 
 struct pmc_daemon;
@@ -45,10 +46,8 @@ struct pmc_instance {
 	bool shadow;                /* a reload's replacement, not yet in the registry */
 	struct pmc_sup_policy shadow_policy; /* a replacement does not restart on its own */
 	int exits;                  /* processes of this instance that ended (reload watches it) */
-	/* CPU sampling for ls: previous reading. */
-	uint64_t cpu_ticks;
-	int64_t cpu_sampled_ms;
-	double cpu_percent;
+	char trigger_reason[256];   /* why watch or cron restarts it (the supervisor borrows it) */
+	struct pmc_instance_metrics metrics; /* the sampler's readings (metrics.h) */
 	struct pmc_instance *next;  /* ordered by pm_id */
 };
 

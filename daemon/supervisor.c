@@ -49,17 +49,10 @@ void pmc_sup_init(struct pmc_sup *sup, const struct pmc_sup_policy *policy,
 	sup->exit_signal = 0;
 }
 
-static void clear_restart_reason(struct pmc_sup *sup)
-{
-	free(sup->restart_reason);
-	sup->restart_reason = NULL;
-}
-
 void pmc_sup_close(struct pmc_sup *sup)
 {
 	free(sup->last_error);
 	sup->last_error = NULL;
-	clear_restart_reason(sup);
 }
 
 static int64_t now(struct pmc_sup *sup)
@@ -136,33 +129,28 @@ static int spawn(struct pmc_sup *sup)
 	return 0;
 }
 
-/* A restart the user asked for: PM2's resetState plus one more restart. */
-static int user_restart(struct pmc_sup *sup)
+/* A restart the user (or the daemon, for reason) asked for: PM2's resetState plus one more restart. */
+static int user_restart(struct pmc_sup *sup, const char *reason)
 {
 	sup->start_after_exit = false;
 	sup->restart_time++;
 	sup->created_at = now(sup);
 	sup->unstable_restarts = 0;
 	sup->prev_restart_delay = 0;
-	record(sup, "restart", sup->restart_reason ? sup->restart_reason : "restart by user");
-	clear_restart_reason(sup);
+	record(sup, "restart", reason ? reason : "restart by user");
 	return spawn(sup);
 }
 
 /* stopped/errored + START or RESTART: a fresh start that is not counted as a restart. */
 static int start_fresh(struct pmc_sup *sup, const struct pmc_sup_exit *exit)
 {
-	int err;
-
 	(void)exit;
 	if (sup->created_at == 0)
 		sup->created_at = now(sup);
 	sup->unstable_restarts = 0;
 	sup->prev_restart_delay = 0;
 	sup->start_after_exit = false;
-	err = spawn(sup);
-	clear_restart_reason(sup);
-	return err;
+	return spawn(sup);
 }
 
 /* stopping + START or RESTART: start again once the old process is gone. */
@@ -178,9 +166,13 @@ static int start_after_exit(struct pmc_sup *sup, const struct pmc_sup_exit *exit
 /* waiting restart + START or RESTART: do not wait for the delay. */
 static int restart_now(struct pmc_sup *sup, const struct pmc_sup_exit *exit)
 {
+	const char *reason;
+
 	(void)exit;
 	sup->ops->timer_stop(sup->ctx);
-	return user_restart(sup);
+	reason = sup->restart_reason;
+	sup->restart_reason = NULL;
+	return user_restart(sup, reason);
 }
 
 static int begin_stop(struct pmc_sup *sup, bool then_start)
@@ -214,7 +206,10 @@ static int cancel_start_after_exit(struct pmc_sup *sup, const struct pmc_sup_exi
 	if (!sup->start_after_exit)
 		return -EALREADY;
 	sup->start_after_exit = false;
-	clear_restart_reason(sup);
+	/* The stop is the one asking now, unless it said why itself. */
+	if (sup->stop_reason == sup->restart_reason)
+		sup->stop_reason = NULL;
+	sup->restart_reason = NULL;
 	return 0;
 }
 
@@ -241,16 +236,14 @@ static int stop_errored(struct pmc_sup *sup, const struct pmc_sup_exit *exit)
 static int exited_stopping(struct pmc_sup *sup, const struct pmc_sup_exit *exit)
 {
 	int64_t runtime = save_exit(sup, exit);
+	const char *restart_reason = sup->restart_reason;
 
 	sup->status = PMC_STATUS_STOPPED;
-	record_exit(sup,
-		    sup->stop_reason      ? sup->stop_reason
-		    : sup->restart_reason ? sup->restart_reason
-					  : "stopped by user",
-		    runtime);
+	record_exit(sup, sup->stop_reason ? sup->stop_reason : "stopped by user", runtime);
 	sup->stop_reason = NULL;
+	sup->restart_reason = NULL;
 	if (sup->start_after_exit)
-		return user_restart(sup);
+		return user_restart(sup, restart_reason);
 	return 0;
 }
 
@@ -421,14 +414,20 @@ int pmc_sup_handle(struct pmc_sup *sup, enum pmc_sup_event ev, const struct pmc_
 
 int pmc_sup_restart_for(struct pmc_sup *sup, const char *reason)
 {
+	const char *stop_reason = sup->stop_reason;
 	int err;
 
-	free(sup->restart_reason);
-	sup->restart_reason = xstrdup(reason);
+	/* A restart pending already says why; a stop in progress (scale, reload) stays one. */
+	if (sup->start_after_exit || sup->status == PMC_STATUS_STOPPING)
+		return -EALREADY;
+	sup->stop_reason = sup->restart_reason = reason;
 	err = pmc_sup_handle(sup, PMC_SUP_RESTART, NULL);
-	/* Kept only while a restart waits for the old process to exit. */
-	if (err == -EALREADY || !sup->start_after_exit)
-		clear_restart_reason(sup);
+	/* Kept only while the restart waits for the old process to exit. */
+	if (!sup->start_after_exit) {
+		sup->restart_reason = NULL;
+		if (sup->status != PMC_STATUS_STOPPING)
+			sup->stop_reason = stop_reason;
+	}
 	return err;
 }
 

@@ -95,8 +95,8 @@ struct pmc_sup {
 	int exit_code;           /* last exit code, -1 when none */
 	int exit_signal;         /* last signal, 0 when none */
 	char *last_error;        /* last spawn failure, owned */
-	const char *stop_reason; /* why the next stop happens (static text); NULL: by user */
-	char *restart_reason;    /* why a pending restart happens ("cron", "watch: a.js"), owned */
+	const char *stop_reason; /* why the next stop happens (outlives it); NULL: by user */
+	const char *restart_reason; /* why a RESTART was asked, when not by the user */
 };
 
 void pmc_sup_init(struct pmc_sup *sup, const struct pmc_sup_policy *policy,
@@ -112,9 +112,10 @@ void pmc_sup_close(struct pmc_sup *sup);
 int pmc_sup_handle(struct pmc_sup *sup, enum pmc_sup_event ev, const struct pmc_sup_exit *exit);
 
 /*
- * PMC_SUP_RESTART on the daemon's own initiative: the history says reason
- * instead of "restart by user" (on the stop's exit row and the restart row, or
- * on the start row when nothing ran). Returns what pmc_sup_handle() returns.
+ * PMC_SUP_RESTART on the daemon's own initiative (watch, cron): the history says
+ * reason instead of "restart by user", on the stop's exit row and the restart
+ * row, or on the start row when nothing ran. reason must outlive the restart
+ * (until the old process has exited). Returns what pmc_sup_handle() returns.
  */
 int pmc_sup_restart_for(struct pmc_sup *sup, const char *reason);
 

@@ -42,6 +42,7 @@ struct target_action {
 	int desired;                /* 1 online, 0 stopped, -1 unchanged */
 	pmc_waiter_ready_fn ready;  /* when the answer may go out */
 	pmc_waiter_done_fn done;
+	bool takes_env;             /* params.env / env_inherit replace the apps' (--update-env) */
 };
 
 static bool always(const struct pmc_instance *inst)
@@ -51,10 +52,10 @@ static bool always(const struct pmc_instance *inst)
 }
 
 static const struct target_action actions[] = {
-	{ "delete", PMC_SUP_STOP, 0, pmc_instance_stopped, finish_delete },
-	{ "reset", PMC_SUP_EVENT_COUNT, -1, always, reply_ids },
-	{ "restart", PMC_SUP_RESTART, 1, pmc_instance_settled, reply_ids },
-	{ "stop", PMC_SUP_STOP, 0, pmc_instance_stopped, reply_ids },
+	{ "delete", PMC_SUP_STOP, 0, pmc_instance_stopped, finish_delete, false },
+	{ "reset", PMC_SUP_EVENT_COUNT, -1, always, reply_ids, false },
+	{ "restart", PMC_SUP_RESTART, 1, pmc_instance_settled, reply_ids, true },
+	{ "stop", PMC_SUP_STOP, 0, pmc_instance_stopped, reply_ids, false },
 };
 
 static const struct target_action *action_find(const char *verb)
@@ -100,6 +101,28 @@ static void update_apps(struct pmc_daemon *d, const struct target_action *a,
 	}
 }
 
+int pmc_method_targets_env(struct pmc_daemon *d, const cJSON *params,
+			   struct pmc_instance **insts, size_t n, char **cause)
+{
+	cJSON *env, *env_inherit;
+	size_t i, k;
+	int err;
+
+	err = pmc_app_env_decode(params, &env, &env_inherit, cause);
+	if (err < 0)
+		return err;
+	for (i = 0; (env || env_inherit) && i < n; i++) {
+		/* Each app once, whatever the order of its instances. */
+		for (k = 0; k < i && insts[k]->app != insts[i]->app; k++)
+			;
+		if (k == i)
+			pmc_apps_set_env(d, insts[i]->app, env, env_inherit);
+	}
+	cJSON_Delete(env);
+	cJSON_Delete(env_inherit);
+	return 0;
+}
+
 void pmc_method_targets_act(struct pmc_daemon *d, struct pmc_call *call, const cJSON *params,
 			    const char *verb)
 {
@@ -129,6 +152,12 @@ void pmc_method_targets_act(struct pmc_daemon *d, struct pmc_call *call, const c
 			free(insts);
 			return;
 		}
+	}
+	if (a->takes_env && pmc_method_targets_env(d, params, insts, n, &cause) < 0) {
+		pmc_call_error(call, PMC_RPC_INVALID_PARAMS, cause, NULL);
+		free(cause);
+		free(insts);
+		return;
 	}
 	update_apps(d, a, insts, n);
 	for (i = 0; i < n; i++) {

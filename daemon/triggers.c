@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -84,8 +85,14 @@ static void restart_app(struct pmc_triggers *t, const char *reason)
 	if (!should_run(t->d, app) || app->reloading)
 		return;
 	pmc_log_info("app [%s] restarting: %s", app->def.name, reason);
-	for (size_t i = 0; i < app->n_instances; i++)
-		pmc_sup_restart_for(&app->instances[i]->sup, reason);
+	for (size_t i = 0; i < app->n_instances; i++) {
+		struct pmc_instance *inst = app->instances[i];
+		/* A restart or stop under way keeps its own reason (and this buffer). */
+		if (inst->sup.start_after_exit || inst->sup.status == PMC_STATUS_STOPPING)
+			continue;
+		snprintf(inst->trigger_reason, sizeof inst->trigger_reason, "%s", reason);
+		pmc_sup_restart_for(&inst->sup, inst->trigger_reason);
+	}
 	pmc_daemon_poke(t->d);
 }
 

@@ -119,7 +119,8 @@ expect_is()
 }
 
 expect_has "'pmc st' completes start, stop and status" start stop status -- pmc st
-expect_is "'pmc st' completes nothing else" "start status stop" -- pmc st
+expect_is "'pmc st' completes nothing else" \
+	"start startOrReload startOrRestart status stop" -- pmc st
 expect_has "'pmc ' completes every command and alias" start stop restart reload scale \
 	delete del reset ls list status ps l jlist describe show info desc history logs \
 	flush reloadLogs ping kill help version -- pmc ""
@@ -135,7 +136,7 @@ expect_has "'pmc start -' completes start's flags" -n --name --cwd --env --inter
 	--merge-logs --time --log-date-format --log-type --log-max-size --log-retain \
 	--log-rotate-names --log-compress --json -- pmc start -
 expect_is "'pmc reload --' completes reload's flags" \
-	"--help --json --no-color --parallel" -- pmc reload --
+	"--env --help --json --no-color --only --parallel --update-env" -- pmc reload --
 expect_is "'pmc scale --' completes scale's flags" "--help --json --no-color" -- pmc scale --
 expect_is "'pmc logs --' completes logs' flags" \
 	"--err --help --json --lines --no-color --nostream --out --raw --timestamp" -- pmc logs --
@@ -144,6 +145,9 @@ expect_is "'pmc reloadLogs --' completes its flags" "--help --json --no-color" -
 expect_is "'pmc history --l' completes --limit" "--limit" -- pmc history --l
 expect_has "'pmc --' completes the global flags" --no-color --json --help --version -- pmc --
 expect_is "'pmc help desc' completes commands" "desc describe" -- pmc help desc
+
+# A folder without ecosystem files, so that only apps are offered.
+cd "$tmp/dir" || exit 1
 
 # No daemon: no socket, so jlist must not run (it would start a daemon).
 : >"$PMC_CALLS"
@@ -181,7 +185,16 @@ if make_socket "$PMC_HOME/rpc.sock"; then
 	expect_is "'pmc scale api ' offers nothing for the count" "" -- pmc scale api ""
 	expect_is "'pmc scale api -1' takes -1 as the count" "" -- pmc scale api -1
 	expect_is "'pmc scale api -1 ' offers nothing more" "" -- pmc scale api -1 ""
-	cd - >/dev/null || exit 1
+	# Ecosystem files, and no other file, next to the apps.
+	mkdir "$tmp/eco" && cd "$tmp/eco" || exit 1
+	touch process.json ecosystem.config.js notes.txt app.js
+	expect_is "'pmc stop ' offers apps, all and ecosystem files" \
+		"all api ecosystem.config.js process.json worker" -- pmc stop ""
+	expect_is "'pmc startOrRestart ' offers ecosystem files" \
+		"ecosystem.config.js process.json" -- pmc startOrRestart ""
+	expect_is "'pmc restart --' completes restart's flags" \
+		"--env --help --json --no-color --only --update-env" -- pmc restart --
+	cd "$tmp/dir" || exit 1
 
 	# A daemon killed with SIGKILL leaves the socket and a dead pid.
 	sh -c 'exit 0' &

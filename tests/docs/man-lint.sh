@@ -4,7 +4,7 @@
 # Usage: man-lint.sh SOURCE_ROOT
 
 root=${1:-$(dirname "$0")/../..}
-pages="man/pmc.1 man/pmcd.8"
+pages="man/pmc.1 man/pmcd.8 man/pmc-ecosystem.5"
 
 if ! command -v mandoc >/dev/null 2>&1; then
 	echo "1..1"
@@ -14,7 +14,7 @@ fi
 
 n=0
 failed=0
-echo "1..2"
+echo "1..$(echo $pages | wc -w)"
 for page in $pages; do
 	n=$((n + 1))
 	if [ ! -f "$root/$page" ]; then

@@ -119,3 +119,26 @@ for l in open(sys.argv[1]):
 print(bad, n > 3)' "$J"
 	assert_eq "$output" "0 True"
 }
+
+@test "without a target, pmcd's own lines come live too, as PMC lines, once each" {
+	pmc start sleeper.sh >/dev/null
+	local F="$E2E_WORK/all.txt"
+	follow "$F"
+	wait_until 10 'grep -q "^PMC *| .*app \[sleeper:0\] start" "$F"'
+	# A line the daemon logs after the follower started reaches it as it is logged.
+	pmc start log-tick.py >/dev/null
+	wait_until 10 'grep -q "^PMC *| .*app \[log-tick:1\] start" "$F"'
+	stop_follow
+	run -0 grep -c "app \[log-tick:1\] start" "$F"
+	assert_eq "$output" 1
+	run -0 grep -c "app \[sleeper:0\] start" "$F"
+	assert_eq "$output" 1
+	# One stream asked for: the daemon's lines are not part of it.
+	follow "$E2E_WORK/out.txt" --out
+	wait_until 10 'grep -q "^1|log-tick | tick" "$E2E_WORK/out.txt"'
+	pmc restart sleeper >/dev/null
+	# The restarted sleeper's first line comes after the daemon logged its start.
+	wait_until 10 '(($(grep -c "^0|sleeper *| sleeper [0-9]* up" "$E2E_WORK/out.txt") >= 2))'
+	stop_follow
+	run -1 grep -c "^PMC" "$E2E_WORK/out.txt"
+}

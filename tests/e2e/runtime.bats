@@ -29,6 +29,9 @@ runtime_wait() {
 	wait_until 10 'grep -qxF "0|web | hello err" "$ERR"'
 	! grep -q "hello err" "$OUT"
 	! grep -q "hello out" "$ERR"
+	# The daemon's own lines are on stderr once, not in the apps' stream.
+	! grep -q "^PMC |" "$OUT"
+	grep -q "info: app \[web:0\] start" "$ERR"
 	# The normal socket: an exec readiness probe works.
 	run -0 pmc ping
 	wait_until 10 'status_is web online'

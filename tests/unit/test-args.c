@@ -251,7 +251,22 @@ static void test_repeated_env(void **state)
 	assert_string_equal(p.args.env.items[2], "C=");
 	done(&p);
 
-	PARSE_FAILS("--env: expected KEY=VALUE, got 'NOVALUE'", "start", "a", "--env", "NOVALUE");
+	PARSE_FAILS("--env: expected KEY=VALUE, got 'NOVALUE' (a profile name needs an ecosystem "
+		    "file)",
+		    "start", "a", "--env", "NOVALUE");
+	/* With an ecosystem file, a word is the profile (one at most). */
+	PARSE(&p, "start", "eco.json", "--env", "production", "--env", "A=1");
+	assert_int_equal(p.rc, 0);
+	done(&p);
+	PARSE_FAILS("--env: one profile at most", "start", "eco.json", "--env", "a", "--env", "b");
+	PARSE_FAILS("--only: needs an ecosystem file (e.g. ecosystem.config.js)", "stop", "a",
+		    "--only", "b");
+	PARSE_FAILS("an ecosystem file must be the only target (got 'a' too)", "restart",
+		    "eco.config.js", "a");
+	PARSE_FAILS("'a' is not an ecosystem file (*.json, *.config.js, *.config.cjs)",
+		    "startOrRestart", "a");
+	PARSE_FAILS("--cwd: cannot be used with an ecosystem file (set cwd in the file)", "start",
+		    "eco.json", "--cwd", "/");
 	PARSE_FAILS("--env: expected KEY=VALUE, got '=1'", "start", "a", "--env", "=1");
 }
 
@@ -392,12 +407,17 @@ static void test_arity_from_table(void **state)
 		char *argv[16] = { "pmc", (char *)c->name };
 		struct parsed p;
 
-		/* "1" fits every positional: a script, a target, a count. */
+		/* "1" fits every positional: a script, a target, a count; a file
+		 * name where only a file fits. */
+		const char *word = strstr(c->usage, "FILE") && !strstr(c->usage, "TARGET") &&
+						   !strstr(c->usage, "SCRIPT")
+					   ? "e.json"
+					   : "1";
 
 		/* One fewer than the minimum. */
 		if (c->min_args > 0) {
 			for (k = 0; k < c->min_args - 1; k++)
-				argv[2 + k] = "1";
+				argv[2 + k] = (char *)word;
 			parse(&p, 2 + c->min_args - 1, argv);
 			assert_int_equal(p.rc, -EINVAL);
 			assert_non_null(strstr(p.cause, "missing argument"));
@@ -406,7 +426,7 @@ static void test_arity_from_table(void **state)
 		}
 		/* Exactly the minimum and exactly the maximum are fine. */
 		for (k = 0; k < c->min_args; k++)
-			argv[2 + k] = "1";
+			argv[2 + k] = (char *)word;
 		parse(&p, 2 + c->min_args, argv);
 		assert_int_equal(p.rc, 0);
 		assert_ptr_equal(p.cmd, c);
@@ -414,7 +434,7 @@ static void test_arity_from_table(void **state)
 		done(&p);
 		if (c->max_args < 0) {
 			for (k = 0; k < 8; k++)
-				argv[2 + k] = "1";
+				argv[2 + k] = (char *)word;
 			parse(&p, 10, argv);
 			assert_int_equal(p.rc, 0);
 			done(&p);
@@ -422,7 +442,7 @@ static void test_arity_from_table(void **state)
 		}
 		/* One more than the maximum. */
 		for (k = 0; k <= c->max_args; k++)
-			argv[2 + k] = k == c->max_args ? "extra" : "1";
+			argv[2 + k] = k == c->max_args ? "extra" : (char *)word;
 		parse(&p, 2 + c->max_args + 1, argv);
 		assert_int_equal(p.rc, -EINVAL);
 		assert_non_null(strstr(p.cause, "unexpected argument 'extra'"));
@@ -487,7 +507,7 @@ static void test_table_sorted(void **state)
 
 	(void)state;
 	cmds = pmc_cli_commands(&n);
-	assert_int_equal(n, 19);
+	assert_int_equal(n, 23);
 	for (i = 1; i < n; i++)
 		assert_true(strcmp(cmds[i - 1]->name, cmds[i]->name) < 0);
 	for (i = 0; i < n; i++) {
@@ -726,7 +746,8 @@ static void test_reload_args(void **state)
 		    "--parallel=1025");
 	PARSE_FAILS("--parallel: invalid number 'two'", "reload", "a", "--parallel", "two");
 	PARSE_FAILS("--parallel needs a value (K)", "reload", "a", "--parallel");
-	PARSE_FAILS("reload: missing argument (usage: pmc reload TARGET... [--parallel K] [--json])",
+	PARSE_FAILS("reload: missing argument (usage: pmc reload TARGET...|FILE [--parallel K] "
+		    "[--update-env] [--only A,B] [--env PROFILE] [--json])",
 		    "reload", "--parallel", "2");
 	PARSE_FAILS("unknown flag '--parallel'", "restart", "a", "--parallel", "2");
 }
@@ -824,7 +845,7 @@ static void test_help_commands(void **state)
 
 	out = capture(3, ARGV("reload", "--help"), &rc);
 	assert_int_equal(rc, 0);
-	assert_non_null(strstr(out, "Usage: pmc reload TARGET... [--parallel K]"));
+	assert_non_null(strstr(out, "Usage: pmc reload TARGET...|FILE [--parallel K]"));
 	assert_non_null(strstr(out, "--parallel K"));
 	free(out);
 
@@ -1528,8 +1549,12 @@ static void test_log_optional_value(void **state)
 	assert_string_equal(p.args.script_args.items[0], "x");
 	done(&p);
 
-	PARSE_FAILS("start: missing argument (usage: pmc start SCRIPT|NAME|ID [flags] [-- args...])",
-		    "start", "-l", "app.js");
+	/* -l takes app.js: no script is left, which `pmc start` alone answers at run time. */
+	PARSE(&p, "start", "-l", "app.js");
+	assert_int_equal(p.rc, 0);
+	assert_int_equal(p.args.pos.n, 0);
+	assert_string_equal(p.args.log_file.value, "app.js");
+	done(&p);
 	PARSE_FAILS("--log given more than once", "start", "a", "-l", "-l");
 	PARSE_FAILS("--log given more than once", "start", "a", "-l", "x", "--log=y");
 	PARSE_FAILS("--log: the value is empty", "start", "a", "--log=");
@@ -2048,13 +2073,20 @@ static void logdir_remove(struct logdir *d)
 }
 
 /* The logs answer for d, then notes. Caller frees. */
-static char *logs_script(const struct logdir *d, const char *notes)
+/* The daemon's answer to logs, then notes. With daemon_log, pmcd.log is the first file, as
+ * the daemon answers for every app and both streams. */
+static char *logs_script(const struct logdir *d, bool daemon_log, const char *notes)
 {
-	char *s = NULL;
+	char *s = NULL, *first = NULL;
 
+	if (daemon_log)
+		assert_true(asprintf(&first,
+				     "{\"pm_id\":-1,\"name\":\"pmcd\",\"stream\":\"out\","
+				     "\"path\":\"%s\",\"size\":10},",
+				     d->path[0]) > 0);
 	assert_true(asprintf(&s,
 			     "{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":{\"subscribed\":[0,1],"
-			     "\"files\":["
+			     "\"files\":[%s"
 			     "{\"pm_id\":0,\"name\":\"api\",\"stream\":\"out\",\"path\":\"%s\","
 			     "\"size\":9},"
 			     "{\"pm_id\":0,\"name\":\"api\",\"stream\":\"err\",\"path\":\"%s\","
@@ -2065,8 +2097,9 @@ static char *logs_script(const struct logdir *d, const char *notes)
 			     "\"path\":\"%s\",\"size\":8},"
 			     "{\"pm_id\":2,\"name\":\"web\",\"stream\":\"combined\",\"path\":\"%s\","
 			     "\"size\":0}]}}\n%s",
-			     d->path[1], d->path[2], d->path[3], d->path[4], d->path[5],
-			     notes) > 0);
+			     first ? first : "", d->path[1], d->path[2], d->path[3], d->path[4],
+			     d->path[5], notes) > 0);
+	free(first);
 	return s;
 }
 
@@ -2076,6 +2109,11 @@ static void test_logs_command(void **state)
 		LOG_NOTE("{\"pm_id\":0,\"name\":\"api\",\"stream\":\"out\",\"data\":\"late\\n\"}")
 		LOG_NOTE("{\"pm_id\":1,\"name\":\"worker\",\"stream\":\"err\","
 			 "\"data\":\"boom\\n\"}");
+	/* For every app and both streams, the daemon's own lines come too. */
+	static const char daemon_note[] =
+		LOG_NOTE("{\"pm_id\":-1,\"name\":\"pmcd\",\"stream\":\"out\","
+			 "\"data\":\"app [api:0] exited\\n\"}");
+	char all_notes[sizeof notes + sizeof daemon_note];
 	struct logdir d;
 	struct fake f;
 	char *script, *out, *err, *sent, *text, *want;
@@ -2084,7 +2122,8 @@ static void test_logs_command(void **state)
 
 	(void)state;
 	logdir_make(&d);
-	script = logs_script(&d, notes);
+	snprintf(all_notes, sizeof all_notes, "%s%s", notes, daemon_note);
+	script = logs_script(&d, true, all_notes);
 
 	/*
 	 * No target: pmcd.log first, each file up to the size the daemon answered,
@@ -2109,7 +2148,8 @@ static void test_logs_command(void **state)
 			     "1|worker | w2\n"
 			     "(no output yet in %s)\n"
 			     "0|api    | late\n"
-			     "1|worker | boom\n",
+			     "1|worker | boom\n"
+			     "PMC      | app [api:0] exited\n",
 			     d.path[0], d.path[1], d.path[2], d.path[3], d.path[5]) > 0);
 	assert_string_equal(out, want);
 	free(want);
@@ -2123,6 +2163,8 @@ static void test_logs_command(void **state)
 	free(err);
 
 	/* A target, one stream, --nostream, --raw: no pmcd.log, no stream. */
+	free(script);
+	script = logs_script(&d, false, notes);
 	fake_daemon(&f, script);
 	f.cli.paths.log = d.path[0];
 	rc = RUN_FAKE(&f, &out, &err, "logs", "api", "--out", "--nostream", "--raw", "--lines",
@@ -2227,7 +2269,7 @@ static void test_logs_errors_and_interrupt(void **state)
 
 	/* Ctrl-C while following: exit 0, nothing on stderr, the signal consumed. */
 	logdir_make(&d);
-	script = logs_script(&d, "");
+	script = logs_script(&d, false, "");
 	sigemptyset(&mask);
 	sigaddset(&mask, SIGINT);
 	sigprocmask(SIG_BLOCK, &mask, &old);

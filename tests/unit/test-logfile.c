@@ -146,6 +146,80 @@ static void on_done(void *data)
 	(*(int *)data)++;
 }
 
+/* Splice what the pipe holds now into f; returns the request as it came back. */
+static struct pmc_logfile_req splice_now(uv_loop_t *loop, struct pmc_logfile *f, int pipe_fd,
+					 size_t max)
+{
+	struct one_write w = { 0 };
+
+	w.req.splice = true;
+	w.req.splice_fd = pipe_fd;
+	w.req.splice_max = max;
+	w.req.cb = on_one;
+	w.req.data = &w;
+	assert_int_equal(pmc_logfile_write(f, &w.req), 0);
+	uv_run(loop, UV_RUN_DEFAULT);
+	assert_int_equal(w.calls, 1);
+	return w.req;
+}
+
+static void test_splice(void **state)
+{
+	char *path = tpath("splice.log");
+	struct pmc_logfile_req r;
+	struct pmc_logfile *f, *full;
+	struct pmc_logfile_status st;
+	uv_loop_t loop;
+	int p[2];
+
+	(void)state;
+	uv_loop_init(&loop);
+	assert_int_equal(pipe2(p, O_NONBLOCK | O_CLOEXEC), 0);
+	f = pmc_logfile_open(&loop, path, NULL);
+	/* In order with ordinary writes; an empty pipe says so. */
+	assert_int_equal(write_now(&loop, f, "one\n"), 0);
+	assert_int_equal(write(p[1], "two\nthr", 7), 7);
+	r = splice_now(&loop, f, p[0], 1 << 20);
+	assert_int_equal(r.status, 0);
+	assert_int_equal(r.spliced, 7);
+	assert_true(r.splice_empty);
+	assert_false(r.splice_eof);
+	assert_int_equal(write_now(&loop, f, "ee\n"), 0);
+	assert_file(path, "one\ntwo\nthree\n");
+	pmc_logfile_status(f, &st);
+	assert_int_equal(st.size, 14);
+	/* At most max bytes: the rest stays in the pipe. */
+	assert_int_equal(write(p[1], "0123456789", 10), 10);
+	r = splice_now(&loop, f, p[0], 4);
+	assert_int_equal(r.spliced, 4);
+	assert_false(r.splice_empty);
+	/* The writer gone and the pipe drained: end of input. */
+	close(p[1]);
+	r = splice_now(&loop, f, p[0], 1 << 20);
+	assert_int_equal(r.spliced, 6);
+	assert_true(r.splice_eof);
+	assert_file(path, "one\ntwo\nthree\n0123456789");
+	close(p[0]);
+	/* A file that cannot take a splice says -EINVAL and loses nothing: the bytes stay. */
+	assert_int_equal(pipe2(p, O_NONBLOCK | O_CLOEXEC), 0);
+	full = pmc_logfile_open(&loop, "/dev/full", NULL);
+	assert_int_equal(write(p[1], "kept\n", 5), 5);
+	r = splice_now(&loop, full, p[0], 1 << 20);
+	assert_int_equal(r.status, -EINVAL);
+	assert_int_equal(r.spliced, 0);
+	assert_true(pmc_logfile_healthy(full));
+	{
+		char buf[16];
+		assert_int_equal(read(p[0], buf, sizeof buf), 5);
+	}
+	close(p[0]);
+	close(p[1]);
+	pmc_logfile_unref(full);
+	pmc_logfile_unref(f);
+	loop_finish(&loop);
+	free(path);
+}
+
 static void test_write_and_share(void **state)
 {
 	char *path = tpath("a/b/c/app-out.log");
@@ -702,6 +776,7 @@ int main(void)
 		cmocka_unit_test(test_rotation_compressed),
 		cmocka_unit_test(test_rotation_compressed_big_writes),
 		cmocka_unit_test(test_rotation_dated),
+		cmocka_unit_test(test_splice),
 		cmocka_unit_test(test_conf_parse),
 	};
 

@@ -150,3 +150,22 @@ runtime_wait() {
 	runtime_wait
 	assert_eq "$RC" 0
 }
+
+@test "an ecosystem file goes through the same path as pmc start FILE" {
+	cat >"$E2E_WORK/eco.json" <<-JSON
+		{"apps": [
+		  {"name": "one", "script": "$APPS/runtime-app.sh", "watch": ["$APPS"],
+		   "cron_restart": "0 4 * * *"},
+		  {"name": "two", "script": "$APPS/runtime-app.sh"}
+		]}
+	JSON
+	runtime_bg "$E2E_WORK/eco.json"
+	wait_until 10 'grep -qxF "0|one | hello out" "$OUT"'
+	wait_until 10 'grep -qxF "1|two | hello out" "$OUT"'
+	assert_eq "$(env_of one watching)" true
+	assert_eq "$(env_of one cron_restart)" "0 4 * * *"
+	kill -TERM "$RT"
+	runtime_wait
+	assert_eq "$RC" 0
+	grep -qxF "1|two | got INT" "$OUT"
+}

@@ -460,6 +460,7 @@ void pmc_args_free(struct pmc_args *args)
 	free(args->env.items);
 	free(args->listen.items);
 	free(args->only.items);
+	free(args->ignore_watch.items);
 	free(args->stop_exit_codes.items);
 	memset(args, 0, sizeof *args);
 }

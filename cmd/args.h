@@ -116,6 +116,10 @@ struct pmc_args {
 	const char *log_rotate_names; /* "number" or "date" */
 	bool log_compress;
 	const char *max_memory_restart; /* "200M": checked */
+	struct pmc_opt_str watch;       /* --watch [PATH[,PATH...]] */
+	struct pmc_strv ignore_watch;   /* patterns, repeatable, comma lists */
+	struct pmc_opt_int watch_delay;
+	const char *cron_restart;       /* checked */
 
 	/* reload */
 	struct pmc_opt_int parallel;
@@ -131,6 +135,9 @@ struct pmc_args {
 	bool err;
 	bool raw;
 	struct pmc_opt_str timestamp; /* --timestamp [FMT] */
+
+	/* runtime (and raw above) */
+	struct pmc_opt_bool auto_exit;
 
 	/* history */
 	struct pmc_opt_int limit;

@@ -25,9 +25,9 @@ static const struct pmc_cli_command *const commands[] = {
 	&pmc_cmd_delete,  &pmc_cmd_describe,   &pmc_cmd_ecosystem, &pmc_cmd_flush, &pmc_cmd_help,
 	&pmc_cmd_history, &pmc_cmd_jlist,      &pmc_cmd_kill,      &pmc_cmd_logs,  &pmc_cmd_ls,
 	&pmc_cmd_metrics, &pmc_cmd_ping,       &pmc_cmd_reload,    &pmc_cmd_reloadLogs, &pmc_cmd_reset,
-	&pmc_cmd_restart, &pmc_cmd_resurrect,  &pmc_cmd_save,      &pmc_cmd_scale, &pmc_cmd_start,
-	&pmc_cmd_startOrReload, &pmc_cmd_startOrRestart, &pmc_cmd_startup, &pmc_cmd_stop,
-	&pmc_cmd_unstartup, &pmc_cmd_version,
+	&pmc_cmd_restart, &pmc_cmd_resurrect,  &pmc_cmd_runtime,   &pmc_cmd_save,  &pmc_cmd_scale,
+	&pmc_cmd_start,   &pmc_cmd_startOrReload, &pmc_cmd_startOrRestart, &pmc_cmd_startup,
+	&pmc_cmd_stop,    &pmc_cmd_unstartup, &pmc_cmd_version,
 };
 
 #define N_COMMANDS (sizeof commands / sizeof commands[0])
@@ -460,11 +460,21 @@ int pmc_cli_main(int argc, char **argv)
 	const struct pmc_cli_command *cmd = NULL;
 	struct pmc_args args = { 0 };
 	struct pmc_cli cli = { 0 };
+	char **runtime_argv = NULL;
 	char *cause = NULL;
 	int rc;
 
 	/* A daemon that goes away mid-write is an error to report, not a reason to die. */
 	signal(SIGPIPE, SIG_IGN);
+	/* Installed as pmc-runtime (a container's entrypoint): `pmc runtime ARGS`. */
+	if (argc > 0 && strcmp(basename(argv[0]), "pmc-runtime") == 0) {
+		runtime_argv = xcalloc((size_t)argc + 2, sizeof *runtime_argv);
+		runtime_argv[0] = argv[0];
+		runtime_argv[1] = (char *)"runtime";
+		memcpy(runtime_argv + 2, argv + 1, (size_t)(argc - 1) * sizeof *argv);
+		argv = runtime_argv;
+		argc++;
+	}
 	pmc_rpc_init_json();
 	pmc_client_init(&cli.client);
 	if (pmc_cli_parse(argc, argv, &args, &cmd, &cause) < 0) {
@@ -497,6 +507,7 @@ out:
 	if (cli.paths_ready)
 		pmc_paths_free(&cli.paths);
 	pmc_args_free(&args);
+	free(runtime_argv);
 	free(cause);
 	return rc;
 }

@@ -63,6 +63,9 @@ extern const struct pmc_cli_command pmc_cmd_delete, pmc_cmd_describe, pmc_cmd_fl
 	pmc_cmd_scale, pmc_cmd_start, pmc_cmd_stop, pmc_cmd_version;
 extern const struct pmc_cli_command pmc_cmd_resurrect, pmc_cmd_save, pmc_cmd_startup,
 	pmc_cmd_unstartup;
+extern const struct pmc_cli_command pmc_cmd_runtime;
+/* The flags of start, which runtime takes too. */
+extern const struct pmc_flag pmc_cmd_start_flags[];
 
 /* Flags every command accepts: --json, --no-color, -h/--help, -v/-V/--version. */
 extern const struct pmc_flag pmc_cli_global_flags[];

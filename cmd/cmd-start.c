@@ -9,10 +9,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli.h"
 #include "clock.h"
+#include "cron.h"
 #include "duration.h"
 #include "ecosystem-run.h"
 #include "ecosystem.h"
@@ -248,6 +250,63 @@ static void add_ms(cJSON *def, const char *key, const struct pmc_opt_int *opt)
 		cJSON_AddNumberToObject(def, key, (double)opt->value);
 }
 
+static int check_cron(const char *value, char **why)
+{
+	struct pmc_cron cron;
+
+	return pmc_cron_parse(value, &cron, why);
+}
+
+/* --watch takes the next word when it is a directory or a list: a script file stays
+ * the script (`pmc start --watch app.js`). */
+static bool watch_takes(const char *next)
+{
+	struct stat st;
+
+	return strchr(next, ',') || (stat(next, &st) == 0 && S_ISDIR(st.st_mode));
+}
+
+/* Items of comma (and, for patterns, space) separated lists, in order. */
+static void add_split(cJSON *arr, const char *text, const char *seps, const char *base)
+{
+	const char *p = text;
+
+	while (*p) {
+		size_t len = strcspn(p, seps);
+		if (len) {
+			char *item = xstrndup(p, len);
+			char *abs = base && item[0] != '/' ? xasprintf("%s/%s", base, item) : NULL;
+			cJSON_AddItemToArray(arr, cJSON_CreateString(abs ? abs : item));
+			free(abs);
+			free(item);
+		}
+		p += len;
+		p += strspn(p, seps);
+	}
+}
+
+/* Restarts on file changes and at cron times. Watch paths are relative to the
+ * caller's directory, as every path on the command line. */
+static void add_triggers(cJSON *def, const struct pmc_args *args)
+{
+	char here[PATH_MAX];
+
+	if (args->watch.set && args->watch.value) {
+		add_split(cJSON_AddArrayToObject(def, "watch"), args->watch.value, ",",
+			  getcwd(here, sizeof here) ? here : NULL);
+	} else if (args->watch.set) {
+		cJSON_AddBoolToObject(def, "watch", true);
+	}
+	if (args->ignore_watch.n) {
+		cJSON *arr = cJSON_AddArrayToObject(def, "ignore_watch");
+		for (size_t i = 0; i < args->ignore_watch.n; i++)
+			add_split(arr, args->ignore_watch.items[i], ", \t", NULL);
+	}
+	add_ms(def, "watch_delay", &args->watch_delay);
+	if (args->cron_restart)
+		cJSON_AddStringToObject(def, "cron_restart", args->cron_restart);
+}
+
 /*
  * exec_mode, instances, listen, port and the readiness settings. Unlike PM2,
  * any program runs in cluster mode: -i, --port or --listen ask for it.
@@ -347,6 +406,7 @@ cJSON *pmc_cmd_start_overrides(const struct pmc_args *args)
 	}
 	add_cluster(def, args);
 	add_logs(def, args);
+	add_triggers(def, args);
 	add_memory_limit(def, args);
 	return def;
 }
@@ -495,7 +555,7 @@ out:
 	return rc;
 }
 
-static const struct pmc_flag start_flags[] = {
+const struct pmc_flag pmc_cmd_start_flags[] = {
 	{ .name = "name",
 	  .shorts = "n",
 	  .kind = PMC_FLAG_STRING,
@@ -675,6 +735,30 @@ static const struct pmc_flag start_flags[] = {
 	  .kind = PMC_FLAG_BOOL,
 	  .offset = offsetof(struct pmc_args, log_compress),
 	  .help = "gzip rotated log files" },
+	{ .name = "watch",
+	  .kind = PMC_FLAG_OPTIONAL,
+	  .offset = offsetof(struct pmc_args, watch),
+	  .value_name = "PATHS",
+	  .help = "restart when a file changes below PATHS (a comma list; default: the app's directory)",
+	  .takes = watch_takes },
+	{ .name = "ignore-watch",
+	  .kind = PMC_FLAG_STRINGS,
+	  .offset = offsetof(struct pmc_args, ignore_watch),
+	  .value_name = "PATTERN",
+	  .help = "changes to ignore besides node_modules and .git (repeatable; *.log, tmp, src/gen)" },
+	{ .name = "watch-delay",
+	  .kind = PMC_FLAG_DURATION,
+	  .offset = offsetof(struct pmc_args, watch_delay),
+	  .value_name = "DUR",
+	  .help = "restart once no file changed for DUR (default 100ms)" },
+	{ .name = "cron-restart",
+	  .alias = "cron",
+	  .shorts = "c",
+	  .kind = PMC_FLAG_STRING,
+	  .offset = offsetof(struct pmc_args, cron_restart),
+	  .value_name = "CRON",
+	  .help = "restart at the times of a cron expression (local time; \"0 3 * * *\", @daily)",
+	  .check = check_cron },
 	{ .name = "max-memory-restart",
 	  .kind = PMC_FLAG_STRING,
 	  .offset = offsetof(struct pmc_args, max_memory_restart),
@@ -688,7 +772,7 @@ const struct pmc_cli_command pmc_cmd_start = {
 	.name = "start",
 	.min_args = 0,
 	.max_args = 1,
-	.flags = start_flags,
+	.flags = pmc_cmd_start_flags,
 	.script_args = true,
 	.usage = "SCRIPT|NAME|ID|FILE [flags] [-- args...]",
 	.summary = "Start an app, or restart an existing one",

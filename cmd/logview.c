@@ -120,22 +120,24 @@ static const char *label_color(long long pm_id, const char *name, bool err)
 	return label_colors[(unsigned long long)(pm_id < 0 ? -pm_id : pm_id) % N_LABEL_COLORS];
 }
 
-static void print_prefix(struct pmc_logview *v, long long pm_id, const char *name, bool err)
+static void print_prefix(struct pmc_logview *v, FILE *fp, long long pm_id, const char *name,
+			 bool err)
 {
 	char *label = pmc_logview_label(pm_id, name);
 	int pad = v->width - (int)pmc_render_width(label);
 
 	if (v->color)
-		fprintf(v->out, "\x1b[%sm%s\x1b[0m", label_color(pm_id, name, err), label);
+		fprintf(fp, "\x1b[%sm%s\x1b[0m", label_color(pm_id, name, err), label);
 	else
-		fputs(label, v->out);
-	fprintf(v->out, "%*s | ", pad > 0 ? pad : 0, "");
+		fputs(label, fp);
+	fprintf(fp, "%*s | ", pad > 0 ? pad : 0, "");
 	free(label);
 }
 
 void pmc_logview_line(struct pmc_logview *v, long long pm_id, const char *name, bool err,
 		      const char *line, size_t len, int64_t at_ms)
 {
+	FILE *fp = err && v->err_out ? v->err_out : v->out;
 	char stamp[256];
 
 	if (v->broken)
@@ -147,14 +149,14 @@ void pmc_logview_line(struct pmc_logview *v, long long pm_id, const char *name, 
 	if (v->timestamp) {
 		pmc_logview_format_time(v->timestamp, now(v), stamp, sizeof stamp);
 		if (v->color)
-			fprintf(v->out, "\x1b[" SGR_TIME "m%s\x1b[0m ", stamp);
+			fprintf(fp, "\x1b[" SGR_TIME "m%s\x1b[0m ", stamp);
 		else
-			fprintf(v->out, "%s ", stamp);
+			fprintf(fp, "%s ", stamp);
 	}
 	if (!v->raw)
-		print_prefix(v, pm_id, name, err);
-	fwrite(line, 1, len, v->out);
-	fputc('\n', v->out);
+		print_prefix(v, fp, pm_id, name, err);
+	fwrite(line, 1, len, fp);
+	fputc('\n', fp);
 }
 
 void pmc_logview_note(struct pmc_logview *v, const cJSON *params)
@@ -170,7 +172,7 @@ void pmc_logview_note(struct pmc_logview *v, const cJSON *params)
 	int64_t at_ms = cJSON_IsNumber(at) ? (int64_t)at->valuedouble : 0;
 	const char *p, *nl;
 
-	if (!cJSON_IsString(data))
+	if (!cJSON_IsString(data) || (v->skip_daemon && is_daemon(id, app)))
 		return;
 	pmc_logview_fit(v, id, app);
 	/* Whole lines: the last '\n' ends the data; anything after it is a line too. */
@@ -187,6 +189,8 @@ void pmc_logview_note(struct pmc_logview *v, const cJSON *params)
 void pmc_logview_flush(struct pmc_logview *v)
 {
 	if (!v->broken && fflush(v->out) != 0)
+		v->broken = true;
+	if (!v->broken && v->err_out && fflush(v->err_out) != 0)
 		v->broken = true;
 }
 

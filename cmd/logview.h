@@ -18,6 +18,8 @@
 
 struct pmc_logview {
 	FILE *out;
+	FILE *err_out;         /* where stderr lines go (pmc-runtime); NULL: out */
+	bool skip_daemon;      /* drop the daemon's own lines (pmc-runtime has them on stderr) */
 	bool raw;              /* no "ID|NAME | " prefix */
 	bool json;             /* one JSON object per line */
 	bool color;            /* escape codes */

@@ -547,6 +547,27 @@ static char *opt_bool(const cJSON *env, const char *key)
 	return member(env, key) ? bool_value(env, key) : NULL;
 }
 
+/* "true", "false", or the watched paths; NULL when the daemon sent nothing. */
+static char *watch_value(const cJSON *env)
+{
+	const cJSON *v = member(env, "watch");
+
+	if (cJSON_IsArray(v))
+		return join_strings(v, ", ");
+	return v ? bool_value(env, "watch") : NULL;
+}
+
+/* The next cron restart as a local time, shown only when armed. */
+static char *cron_next(const cJSON *env)
+{
+	char buf[64];
+
+	if (!has_num(env, "cron_next"))
+		return NULL;
+	pmc_render_time_iso(num_of(env, "cron_next", 0), buf, sizeof buf);
+	return xstrdup(buf);
+}
+
 /* "12.5% now, 10% avg, 40% max" from {current, avg, max} of the last minute. */
 static char *minute_value(const cJSON *entry, const char *key, bool bytes)
 {
@@ -643,6 +664,15 @@ static void describe_one(struct buf *b, const cJSON *entry, bool color, int64_t 
 		{ "restart delay", ms_value(env, "restart_delay") },
 		{ "exp backoff delay", ms_value(env, "exp_backoff_restart_delay") },
 		{ "stop exit codes", join_strings(member(env, "stop_exit_codes"), ", ") },
+		{ "watch", watch_value(env) },
+		{ "ignore watch", member(env, "ignore_watch") ?
+					  join_strings(member(env, "ignore_watch"), ", ") :
+					  NULL },
+		{ "watch delay", has_num(env, "watch_delay") ? ms_value(env, "watch_delay") : NULL },
+		{ "watched dirs", opt_num(env, "watch_dirs") },
+		{ "watch error", opt_string(env, "watch_error") },
+		{ "cron restart", opt_string(env, "cron_restart") },
+		{ "next cron restart", cron_next(env) },
 		{ "out log path", xstrdup(str_of(env, "pm_out_log_path", "N/A")) },
 		{ "error log path", xstrdup(str_of(env, "pm_err_log_path", "N/A")) },
 		{ "combined log path", opt_string(env, "pm_log_path") },

@@ -83,24 +83,29 @@ static void close_from(int lowest)
 /*
  * In the child: a new session, stdio away from the caller's terminal and pipes
  * (stdout and stdin on /dev/null, stderr appended to pmcd.log for crashes
- * before the daemon's own logging starts), the readiness pipe on READY_FD and
- * no other fd, then exec pmcd.
+ * before the daemon's own logging starts; in the foreground only stdin is
+ * moved), the readiness pipe on READY_FD and no other fd, then exec pmcd.
  */
-static void __attribute__((noreturn)) exec_daemon(const char *pmcd, int ready, const char *log)
+static void __attribute__((noreturn)) exec_daemon(const char *pmcd, int ready, const char *log,
+						  bool foreground)
 {
 	char fd_arg[16];
-	char *argv[] = { (char *)PMC_PMCD_NAME, (char *)"--ready-fd", fd_arg, NULL };
+	char *argv[] = { (char *)PMC_PMCD_NAME, (char *)"--ready-fd", fd_arg, NULL, NULL };
 	int null, err_fd, high;
 
 	setsid();
 	high = fcntl(ready, F_DUPFD_CLOEXEC, 10);
 	null = open("/dev/null", O_RDWR);
-	err_fd = open(log, O_WRONLY | O_APPEND | O_CREAT, 0600);
+	err_fd = foreground ? -1 : open(log, O_WRONLY | O_APPEND | O_CREAT, 0600);
 	if (high < 0 || null < 0)
 		_exit(127);
 	dup2(null, 0);
-	dup2(null, 1);
-	dup2(err_fd >= 0 ? err_fd : null, 2);
+	if (foreground) {
+		argv[3] = (char *)"--foreground";
+	} else {
+		dup2(null, 1);
+		dup2(err_fd >= 0 ? err_fd : null, 2);
+	}
 	dup2(high, READY_FD);
 	close_from(READY_FD + 1);
 	reset_signals();
@@ -178,8 +183,7 @@ static char *silent_exit_cause(pid_t pid)
 	return xstrdup("it stopped before reporting readiness");
 }
 
-/* Start pmcd and wait for its "ok" line; 0, or -1 with *cause. */
-static int spawn_daemon(const struct pmc_paths *paths, char **cause)
+int pmc_daemon_spawn(const struct pmc_paths *paths, bool foreground, pid_t *out, char **cause)
 {
 	char *pmcd = pmc_daemon_find_pmcd();
 	char *line = NULL, *why = NULL;
@@ -194,7 +198,7 @@ static int spawn_daemon(const struct pmc_paths *paths, char **cause)
 	fflush(NULL);
 	pid = fork();
 	if (pid == 0)
-		exec_daemon(pmcd, fds[1], paths->log);
+		exec_daemon(pmcd, fds[1], paths->log, foreground);
 	/* Only the child may hold the write end, so that its exit reads as EOF here. */
 	close(fds[1]);
 	if (pid < 0) {
@@ -205,6 +209,7 @@ static int spawn_daemon(const struct pmc_paths *paths, char **cause)
 	line = read_line(fds[0], pmc_clock_mono_ms() + PMC_DAEMON_READY_TIMEOUT_MS, &timed_out);
 	close(fds[0]);
 	if (line && strcmp(line, "ok") == 0) {
+		*out = pid;
 		err = 0;
 		goto out;
 	}
@@ -268,7 +273,7 @@ int pmc_daemon_connect(const struct pmc_paths *paths, bool autostart, struct pmc
 	err = pmc_client_connect(c, paths->sock);
 	if (err == 0 || !no_listener(err))
 		goto out;
-	if (spawn_daemon(paths, cause) < 0) {
+	if (pmc_daemon_spawn(paths, false, &(pid_t){ 0 }, cause) < 0) {
 		err = -ECHILD;
 		goto out;
 	}

@@ -4,6 +4,7 @@
 #define PMC_CMD_SPAWN_DAEMON_H
 
 #include <stdbool.h>
+#include <sys/types.h>
 
 #include "client.h"
 #include "paths.h"
@@ -18,6 +19,13 @@
  * message to print after "pmc: ". Without autostart, -ECONNREFUSED or -ENOENT
  * mean that no daemon runs.
  */
+/*
+ * Start pmcd and wait until it reports ready; 0 with *pid, or -1 with *cause.
+ * In the foreground (pmc runtime) it keeps this process's stdout and stderr and
+ * runs with --foreground; otherwise both go away from the terminal.
+ */
+int pmc_daemon_spawn(const struct pmc_paths *paths, bool foreground, pid_t *pid, char **cause);
+
 int pmc_daemon_connect(const struct pmc_paths *paths, bool autostart, struct pmc_client *c,
 		       char **cause);
 

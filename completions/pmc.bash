@@ -3,14 +3,16 @@
 
 _pmc_commands='start stop restart reload scale delete del reset ls list status ps
 l jlist describe show info desc history logs flush reloadLogs metrics ping kill help
-version startOrRestart startOrReload ecosystem init save dump resurrect startup unstartup'
+version startOrRestart startOrReload ecosystem init save dump resurrect startup unstartup
+runtime'
 _pmc_global_flags='--no-color --json -h --help -v -V --version'
 
 # The flags of one command (by name or alias), global ones aside.
 _pmc_command_flags()
 {
 	case $1 in
-	start)
+	start | runtime)
+		[[ $1 == runtime ]] && echo '--raw --no-auto-exit'
 		echo '-n --name --cwd --env --interpreter --interpreter-args
 		--node-args --no-autorestart --min-uptime --max-restarts
 		--restart-delay --exp-backoff-restart-delay -k --kill-timeout
@@ -18,7 +20,8 @@ _pmc_command_flags()
 		--listen --instance-var --wait-ready --listen-timeout
 		--shutdown-with-message -o --output -e --error -l --log --merge-logs
 		--time --log-date-format --log-type --log-max-size --log-retain
-		--log-rotate-names --log-compress --max-memory-restart --only --json' ;;
+		--log-rotate-names --log-compress --max-memory-restart --only --watch --ignore-watch
+		--watch-delay -c --cron-restart --cron --json' ;;
 	reload) echo '--parallel -a --update-env --only --env --json' ;;
 	restart | startOrRestart | startOrReload)
 		echo '-a --update-env --only --env --json' ;;
@@ -145,6 +148,9 @@ _pmc()
 
 	# Values of flags that take one.
 	case $cmd:$prev in
+	start:--watch | runtime:--watch)
+		_pmc_files -d "$cur"
+		return 0 ;;
 	start:--cwd)
 		_pmc_files -d "$cur"
 		return 0 ;;
@@ -194,7 +200,7 @@ _pmc()
 	fi
 
 	case $cmd in
-	start)
+	start | runtime)
 		_pmc_reply "$(_pmc_apps)" "$cur"
 		local apps=("${COMPREPLY[@]}")
 		_pmc_files -f "$cur"

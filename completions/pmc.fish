@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: MIT
 # fish completion for pmc(1): commands, aliases, flags, app names and files.
 
-set -l pmc_commands start stop restart reload scale delete del reset ls list status ps l jlist describe show info desc history logs flush reloadLogs metrics ping kill help version startOrRestart startOrReload ecosystem init save dump resurrect startup unstartup
+set -l pmc_commands start stop restart reload scale delete del reset ls list status ps l jlist describe show info desc history logs flush reloadLogs metrics ping kill help version startOrRestart startOrReload ecosystem init save dump resurrect startup unstartup runtime
 set -l pmc_target_commands stop restart reload delete del reset describe show info desc history logs flush
 
 # App names from `pmc jlist`, only when a daemon already runs: jlist would
@@ -83,6 +83,7 @@ complete -c pmc -n __pmc_needs_command -a flush -d 'Empty the log files of apps'
 complete -c pmc -n __pmc_needs_command -a reloadLogs -d 'Reopen every log file (after logrotate or a move)'
 complete -c pmc -n __pmc_needs_command -a ping -d 'Start the daemon if needed and check it answers'
 complete -c pmc -n __pmc_needs_command -a kill -d 'Stop every app and the daemon'
+complete -c pmc -n __pmc_needs_command -a runtime -d 'Run the daemon in the foreground with the apps (containers)'
 complete -c pmc -n __pmc_needs_command -a help -d 'Print help for a command'
 complete -c pmc -n __pmc_needs_command -a version -d 'Print the version'
 complete -c pmc -n __pmc_needs_command -a startOrRestart -d 'Start an ecosystem file, restart the apps already known'
@@ -97,7 +98,7 @@ complete -c pmc -n __pmc_needs_command -a unstartup -d 'Remove the unit written 
 complete -c pmc -n "not __pmc_needs_command" -l no-color -d 'Do not use colours'
 
 # start
-set -l s "__pmc_using start"
+set -l s "__pmc_using start runtime"
 complete -c pmc -n $s -F -a '(__pmc_apps)' -d 'Script, or app to restart'
 complete -c pmc -n $s -s n -l name -x -d 'Name of the app'
 complete -c pmc -n $s -l cwd -x -a '(__fish_complete_directories)' -d 'Working directory of the app'
@@ -134,6 +135,15 @@ complete -c pmc -n $s -l log-retain -x -d 'Rotated files kept per log (default 5
 complete -c pmc -n $s -l log-rotate-names -x -a 'number date' -d 'How rotated files are named'
 complete -c pmc -n $s -l log-compress -d 'Gzip rotated log files'
 complete -c pmc -n $s -l max-memory-restart -x -d 'Restart when the processes stay above SIZE of RSS (200M)'
+complete -c pmc -n $s -l watch -a '(__fish_complete_directories)' -d 'Restart when a file changes (default: the app directory)'
+complete -c pmc -n $s -l ignore-watch -x -d 'Changes to ignore besides node_modules and .git'
+complete -c pmc -n $s -l watch-delay -x -d 'Restart once no file changed for DUR'
+complete -c pmc -n $s -s c -l cron-restart -x -d 'Restart at the times of a cron expression'
+complete -c pmc -n $s -l cron -x -d 'Restart at the times of a cron expression'
+
+# runtime
+complete -c pmc -n "__pmc_using runtime" -l raw -d 'Print the lines without the ID|NAME prefix'
+complete -c pmc -n "__pmc_using runtime" -l no-auto-exit -d 'Keep running when every app stayed down'
 complete -c pmc -n $s -l json -d 'Print JSON instead of a table'
 
 # Commands that take targets.

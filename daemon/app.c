@@ -16,6 +16,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "cron.h"
 #include "duration.h"
 #include "name.h"
 #include "proc.h"
@@ -566,6 +567,111 @@ static int get_logs(const cJSON *obj, struct pmc_app_def *def, char **cause)
 	return err;
 }
 
+static char *path_absolute(const char *cwd, const char *path);
+
+/* watch: true, false, a path, or an array of paths (relative to cwd). */
+static int get_watch(const cJSON *obj, struct pmc_app_def *def, char **cause)
+{
+	static const char msg[] = "%s must be true, false, a path or an array of paths";
+	const char *used;
+	const cJSON *item = field(obj, NAMES("watch"), &used);
+	const cJSON *el;
+	struct strv s = { 0 };
+
+	if (!item)
+		return 0;
+	if (cJSON_IsBool(item)) {
+		def->watch = cJSON_IsTrue(item);
+		return 0;
+	}
+	if (cJSON_IsString(item) && *item->valuestring) {
+		strv_push(&s, path_absolute(def->cwd, item->valuestring));
+	} else if (cJSON_IsArray(item)) {
+		cJSON_ArrayForEach(el, item) {
+			if (!cJSON_IsString(el) || !*el->valuestring) {
+				pmc_strv_free(strv_finish(&s));
+				return fail(cause, msg, used);
+			}
+			strv_push(&s, path_absolute(def->cwd, el->valuestring));
+		}
+	} else {
+		return fail(cause, msg, used);
+	}
+	pmc_strv_free(def->watch_paths);
+	def->watch_paths = strv_finish(&s);
+	def->watch = def->watch_paths[0] != NULL;
+	return 0;
+}
+
+/* ignore_watch: a pattern or an array of them. */
+static int get_ignore_watch(const cJSON *obj, struct pmc_app_def *def, char **cause)
+{
+	static const char msg[] = "%s must be a pattern or an array of patterns";
+	const char *used;
+	const cJSON *item = field(obj, NAMES("ignore_watch"), &used);
+	const cJSON *el;
+	struct strv s = { 0 };
+
+	if (!item)
+		return 0;
+	if (cJSON_IsString(item)) {
+		strv_push(&s, xstrdup(item->valuestring));
+	} else if (cJSON_IsArray(item)) {
+		cJSON_ArrayForEach(el, item) {
+			if (!cJSON_IsString(el)) {
+				pmc_strv_free(strv_finish(&s));
+				return fail(cause, msg, used);
+			}
+			strv_push(&s, xstrdup(el->valuestring));
+		}
+	} else {
+		return fail(cause, msg, used);
+	}
+	pmc_strv_free(def->ignore_watch);
+	def->ignore_watch = strv_finish(&s);
+	return 0;
+}
+
+/* cron_restart (PM2 alias cron): an expression; 0, "0", "" or false turn it off. */
+static int get_cron(const cJSON *obj, struct pmc_app_def *def, char **cause)
+{
+	const char *used;
+	const cJSON *item = field(obj, NAMES("cron_restart", "cron"), &used);
+	struct pmc_cron cron;
+	char *why = NULL;
+
+	if (!item)
+		return 0;
+	free(def->cron_restart);
+	def->cron_restart = NULL;
+	if (cJSON_IsFalse(item) || (cJSON_IsNumber(item) && item->valuedouble == 0) ||
+	    (cJSON_IsString(item) &&
+	     (!*item->valuestring || strcmp(item->valuestring, "0") == 0)))
+		return 0;
+	if (!cJSON_IsString(item))
+		return fail(cause, "%s must be a cron expression like \"0 3 * * *\"", used);
+	if (pmc_cron_parse(item->valuestring, &cron, &why) < 0) {
+		*cause = xasprintf("%s: %s", used, why);
+		free(why);
+		return -EINVAL;
+	}
+	def->cron_restart = xstrdup(item->valuestring);
+	return 0;
+}
+
+static int get_triggers(const cJSON *obj, struct pmc_app_def *def, char **cause)
+{
+	int err = get_watch(obj, def, cause);
+
+	if (err == 0)
+		err = get_ignore_watch(obj, def, cause);
+	if (err == 0)
+		err = get_duration(obj, "watch_delay", &def->watch_delay, cause);
+	if (err == 0)
+		err = get_cron(obj, def, cause);
+	return err;
+}
+
 static int get_rest(const cJSON *obj, struct pmc_app_def *def, char **cause)
 {
 	bool merge_given = false;
@@ -606,6 +712,8 @@ static int get_rest(const cJSON *obj, struct pmc_app_def *def, char **cause)
 		err = get_policy(obj, def, cause);
 	if (err == 0)
 		err = get_cluster(obj, def, cause);
+	if (err == 0)
+		err = get_triggers(obj, def, cause);
 	if (err == 0 && !merge_given)
 		def->merge_logs = def->instances == 1;
 	return err;
@@ -645,6 +753,10 @@ out:
 		def->args = strv_finish(&(struct strv){ 0 });
 	if (!def->interpreter_args)
 		def->interpreter_args = strv_finish(&(struct strv){ 0 });
+	if (!def->watch_paths)
+		def->watch_paths = strv_finish(&(struct strv){ 0 });
+	if (!def->ignore_watch)
+		def->ignore_watch = strv_finish(&(struct strv){ 0 });
 	if (!def->env)
 		def->env = cJSON_CreateObject();
 	if (!def->env_inherit)
@@ -744,6 +856,13 @@ cJSON *pmc_app_def_to_json(const struct pmc_app_def *def)
 		cJSON_AddNumberToObject(obj, "port", def->port);
 	add_opt_string(obj, "instance_var", def->instance_var);
 	cJSON_AddBoolToObject(obj, "shutdown_with_message", def->shutdown_with_message);
+	if (def->watch && def->watch_paths && def->watch_paths[0])
+		add_strv(obj, "watch", def->watch_paths);
+	else
+		cJSON_AddBoolToObject(obj, "watch", def->watch);
+	add_strv(obj, "ignore_watch", def->ignore_watch);
+	cJSON_AddNumberToObject(obj, "watch_delay", (double)def->watch_delay);
+	add_opt_string(obj, "cron_restart", def->cron_restart);
 	cJSON_AddBoolToObject(obj, "resolved", def->resolved);
 	if (def->resolved) {
 		if (def->exec_path)
@@ -789,6 +908,9 @@ void pmc_app_def_free(struct pmc_app_def *def)
 	free(def->stop_exit_codes);
 	pmc_strv_free(def->listen);
 	free(def->instance_var);
+	pmc_strv_free(def->watch_paths);
+	pmc_strv_free(def->ignore_watch);
+	free(def->cron_restart);
 	clear_resolved(def);
 	memset(def, 0, sizeof *def);
 }

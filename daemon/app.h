@@ -39,6 +39,13 @@ struct pmc_app_def {
 	bool ready_message;      /* PM2's wait_ready: the app says process.send('ready') */
 	bool shutdown_with_message; /* "shutdown" over the IPC channel instead of the signal */
 
+	/* Restarts the daemon decides (PM2 names): file changes and cron times. */
+	bool watch;              /* restart when a file below watch_paths changes */
+	char **watch_paths;      /* absolute; empty: cwd (NULL-terminated) */
+	char **ignore_watch;     /* patterns, besides node_modules and .git (NULL-terminated) */
+	int64_t watch_delay;     /* ms of quiet before the restart; 0: a short default */
+	char *cron_restart;      /* cron expression (see cron.h), or NULL */
+
 	/* Logs (PM2 names). Tri-states are -1 when unset: pmcd.conf decides. */
 	char *log_file;          /* combined log (-l FILE), or NULL */
 	bool log_file_default;   /* log_file: true → logs/NAME.log */

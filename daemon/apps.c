@@ -12,6 +12,7 @@
 #include "instance.h"
 #include "log.h"
 #include "proc.h"
+#include "triggers.h"
 #include "xmalloc.h"
 
 int pmc_apps_save(struct pmc_daemon *d, struct pmc_app *app)
@@ -67,6 +68,7 @@ static void app_free(struct pmc_app *app)
 {
 	size_t i;
 
+	pmc_triggers_release(app);
 	for (i = 0; i < app->n_instances; i++)
 		pmc_instance_free(app->instances[i]);
 	free(app->instances);
@@ -217,6 +219,7 @@ int pmc_apps_load(struct pmc_daemon *d, char **cause)
 			     app->def.name);
 		for (j = 0; j < app->n_instances; j++)
 			pmc_instance_handle(app->instances[j], PMC_SUP_START);
+		pmc_triggers_sync(d, app);
 	}
 out:
 	pmc_store_apps_free(apps, n_apps);

@@ -27,6 +27,7 @@
 #include "proc.h"
 #include "reload.h"
 #include "server.h"
+#include "triggers.h"
 #include "version.h"
 #include "waiter.h"
 #include "xmalloc.h"
@@ -204,6 +205,7 @@ static void finish(struct pmc_daemon *d)
 	close_handle((uv_handle_t *)&d->settle_timer);
 	pmc_metrics_close(d);
 	while ((app = d->registry.apps)) {
+		pmc_triggers_release(app);
 		pmc_registry_app_unlink(&d->registry, app);
 		for (i = 0; i < app->n_instances; i++)
 			pmc_instance_free(app->instances[i]);
@@ -246,6 +248,8 @@ void pmc_daemon_shutdown(struct pmc_daemon *d, bool forget_desired)
 		}
 	}
 	pmc_reload_abort_all(d);
+	for (app = d->registry.apps; app; app = app->next)
+		pmc_triggers_release(app);
 	for (inst = d->registry.instances; inst; inst = inst->next) {
 		inst->sup.stop_reason = forget_desired ? "pmc kill" : "daemon stopping";
 		pmc_instance_handle(inst, PMC_SUP_STOP);

@@ -11,6 +11,7 @@
 #include "metrics.h"
 #include "proc.h"
 #include "registry.h"
+#include "triggers.h"
 
 static cJSON *strv_to_json(char **v)
 {
@@ -154,6 +155,7 @@ cJSON *pmc_instance_to_json(struct pmc_instance *inst)
 	add_string_or_null(env, "username", inst->daemon->username);
 	cJSON_AddItemToObject(env, "env_keys", env_keys(def));
 	add_string_or_null(env, "last_error", sup->last_error);
+	pmc_triggers_to_json(inst->app, env);
 	cJSON_AddItemToObject(entry, "pm2_env", env);
 	return entry;
 }

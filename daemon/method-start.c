@@ -16,6 +16,7 @@
 #include "instance.h"
 #include "jsonrpc.h"
 #include "methods.h"
+#include "triggers.h"
 #include "waiter.h"
 #include "xmalloc.h"
 
@@ -50,6 +51,7 @@ static void restart_app(struct pmc_daemon *d, struct pmc_call *call, struct pmc_
 	}
 	for (i = 0; i < app->n_instances; i++)
 		pmc_instance_handle(app->instances[i], PMC_SUP_RESTART);
+	pmc_triggers_sync(d, app);
 	pmc_waiter_add(d, call, app->instances, app->n_instances, pmc_instance_settled,
 		       reply_started, "restarted");
 }
@@ -139,6 +141,7 @@ static void start_new(struct pmc_daemon *d, struct pmc_call *call, struct pmc_ap
 		pmc_daemon_delete_when_stopped(d, app);
 		return;
 	}
+	pmc_triggers_sync(d, app);
 	pmc_waiter_add(d, call, app->instances, app->n_instances, pmc_instance_settled,
 		       reply_started, "started");
 }
@@ -177,6 +180,10 @@ static void method_start(struct pmc_daemon *d, struct pmc_call *call, const cJSO
 	err = pmc_app_resolve(&def, &cause);
 	if (err < 0) {
 		code = PMC_RPC_SPAWN_FAILED;
+		goto fail;
+	}
+	if (pmc_triggers_check(&def, &cause) < 0) {
+		code = PMC_RPC_BAD_ARGUMENT;
 		goto fail;
 	}
 	if (!cJSON_GetObjectItemCaseSensitive(app_json, "name") && def.exec_path) {

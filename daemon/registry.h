@@ -26,6 +26,7 @@ struct pmc_app {
 	size_t n_instances;
 	bool deleting;
 	bool reloading;                  /* a rolling reload owns its instances */
+	struct pmc_triggers *triggers;   /* watch and cron while the app should run, or NULL */
 	struct pmc_app *next;            /* insertion order */
 };
 
@@ -45,6 +46,7 @@ struct pmc_instance {
 	bool shadow;                /* a reload's replacement, not yet in the registry */
 	struct pmc_sup_policy shadow_policy; /* a replacement does not restart on its own */
 	int exits;                  /* processes of this instance that ended (reload watches it) */
+	char trigger_reason[256];   /* why watch or cron restarts it (the supervisor borrows it) */
 	struct pmc_instance_metrics metrics; /* the sampler's readings (metrics.h) */
 	struct pmc_instance *next;  /* ordered by pm_id */
 };

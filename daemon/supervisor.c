@@ -119,7 +119,7 @@ static int spawn(struct pmc_sup *sup)
 	sup->running = true;
 	sup->stop_requested = false;
 	sup->started_at = now(sup);
-	record(sup, "start", NULL);
+	record(sup, "start", sup->restart_reason);
 	if (sup->policy->wait_ready) {
 		sup->status = PMC_STATUS_LAUNCHING;
 		sup->ops->timer_start(sup->ctx, sup->policy->listen_timeout);
@@ -166,9 +166,13 @@ static int start_after_exit(struct pmc_sup *sup, const struct pmc_sup_exit *exit
 /* waiting restart + START or RESTART: do not wait for the delay. */
 static int restart_now(struct pmc_sup *sup, const struct pmc_sup_exit *exit)
 {
+	const char *reason;
+
 	(void)exit;
 	sup->ops->timer_stop(sup->ctx);
-	return user_restart(sup, NULL);
+	reason = sup->restart_reason;
+	sup->restart_reason = NULL;
+	return user_restart(sup, reason);
 }
 
 static int begin_stop(struct pmc_sup *sup, bool then_start)
@@ -202,6 +206,10 @@ static int cancel_start_after_exit(struct pmc_sup *sup, const struct pmc_sup_exi
 	if (!sup->start_after_exit)
 		return -EALREADY;
 	sup->start_after_exit = false;
+	/* The stop is the one asking now, unless it said why itself. */
+	if (sup->stop_reason == sup->restart_reason)
+		sup->stop_reason = NULL;
+	sup->restart_reason = NULL;
 	return 0;
 }
 
@@ -401,6 +409,25 @@ int pmc_sup_handle(struct pmc_sup *sup, enum pmc_sup_event ev, const struct pmc_
 	/* Every handler that returns anything but -EALREADY changed something. */
 	if (err != -EALREADY)
 		sup->ops->changed(sup->ctx);
+	return err;
+}
+
+int pmc_sup_restart_for(struct pmc_sup *sup, const char *reason)
+{
+	const char *stop_reason = sup->stop_reason;
+	int err;
+
+	/* A restart pending already says why; a stop in progress (scale, reload) stays one. */
+	if (sup->start_after_exit || sup->status == PMC_STATUS_STOPPING)
+		return -EALREADY;
+	sup->stop_reason = sup->restart_reason = reason;
+	err = pmc_sup_handle(sup, PMC_SUP_RESTART, NULL);
+	/* Kept only while the restart waits for the old process to exit. */
+	if (!sup->start_after_exit) {
+		sup->restart_reason = NULL;
+		if (sup->status != PMC_STATUS_STOPPING)
+			sup->stop_reason = stop_reason;
+	}
 	return err;
 }
 

@@ -111,6 +111,14 @@ void pmc_sup_close(struct pmc_sup *sup);
  */
 int pmc_sup_handle(struct pmc_sup *sup, enum pmc_sup_event ev, const struct pmc_sup_exit *exit);
 
+/*
+ * PMC_SUP_RESTART on the daemon's own initiative (watch, cron): the history says
+ * reason instead of "restart by user", on the stop's exit row and the restart
+ * row, or on the start row when nothing ran. reason must outlive the restart
+ * (until the old process has exited). Returns what pmc_sup_handle() returns.
+ */
+int pmc_sup_restart_for(struct pmc_sup *sup, const char *reason);
+
 /* Zero restart_time and unstable_restarts, created_at = now (PM2's reset). */
 void pmc_sup_reset(struct pmc_sup *sup);
 

@@ -10,6 +10,7 @@
 #include "instance.h"
 #include "jsonrpc.h"
 #include "methods.h"
+#include "triggers.h"
 #include "waiter.h"
 #include "xmalloc.h"
 
@@ -96,6 +97,7 @@ static void update_apps(struct pmc_daemon *d, const struct target_action *a,
 			app->desired_online = a->desired == 1;
 			pmc_apps_save(d, app);
 		}
+		pmc_triggers_sync(d, app);
 	}
 }
 

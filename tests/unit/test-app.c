@@ -956,6 +956,106 @@ static void assert_log_path(const char *json_text, bool err, int pm_id, const ch
 }
 
 /* The log settings PM2 users write, and what is left unset for pmcd.conf. */
+/* watch, ignore_watch, watch_delay and cron_restart as PM2 ecosystem files write them. */
+static void test_trigger_fields(void **state)
+{
+	static const struct {
+		const char *json;
+		const char *cause;
+	} bad[] = {
+	    {"\"watch\":3", "watch must be true, false, a path or an array of paths"},
+	    {"\"watch\":[\"a\",1]", "watch must be true, false, a path or an array of paths"},
+	    {"\"watch\":[\"\"]", "watch must be"},
+	    {"\"ignore_watch\":{}", "ignore_watch must be a pattern or an array of patterns"},
+	    {"\"ignore_watch\":[true]", "ignore_watch must be"},
+	    {"\"watch_delay\":\"soon\"", "watch_delay must be a duration"},
+	    {"\"cron_restart\":5", "cron_restart must be a cron expression"},
+	    {"\"cron_restart\":\"61 * * * *\"",
+	     "cron_restart: invalid cron expression '61 * * * *': minute field"},
+	    {"\"cron\":\"@reboot\"", "cron: invalid cron expression '@reboot': unknown macro"},
+	};
+	struct pmc_app_def def, back;
+	cJSON *json, *out;
+	char text[256], *cause;
+
+	(void)state;
+	json = parse("{\"script\":\"a.js\",\"cwd\":\"/srv\",\"name\":\"api\"}");
+	decode(json, &def);
+	cJSON_Delete(json);
+	assert_false(def.watch);
+	assert_null(def.watch_paths[0]);
+	assert_null(def.ignore_watch[0]);
+	assert_int_equal(def.watch_delay, 0);
+	assert_null(def.cron_restart);
+	pmc_app_def_free(&def);
+
+	json = parse("{\"script\":\"a.js\",\"cwd\":\"/srv\",\"watch\":[\"src\",\"/etc/app\",\"./"
+	             "lib/../conf\"],"
+	             "\"ignore_watch\":[\"node_modules\",\"*.log\"],\"watch_delay\":\"1.5s\","
+	             "\"cron_restart\":\"0 3 * * *\"}");
+	decode(json, &def);
+	cJSON_Delete(json);
+	assert_true(def.watch);
+	assert_string_equal(def.watch_paths[0], "/srv/src");
+	assert_string_equal(def.watch_paths[1], "/etc/app");
+	assert_string_equal(def.watch_paths[2], "/srv/conf");
+	assert_null(def.watch_paths[3]);
+	assert_string_equal(def.ignore_watch[1], "*.log");
+	assert_int_equal(def.watch_delay, 1500);
+	assert_string_equal(def.cron_restart, "0 3 * * *");
+	/* What the store keeps reads back the same. */
+	out = pmc_app_def_to_json(&def);
+	decode(out, &back);
+	cJSON_Delete(out);
+	assert_true(back.watch);
+	assert_string_equal(back.watch_paths[2], "/srv/conf");
+	assert_string_equal(back.ignore_watch[0], "node_modules");
+	assert_int_equal(back.watch_delay, 1500);
+	assert_string_equal(back.cron_restart, "0 3 * * *");
+	pmc_app_def_free(&back);
+	pmc_app_def_free(&def);
+
+	/* A string path, true, the alias cron, and the ways to say "no cron". */
+	json =
+	    parse("{\"script\":\"a.js\",\"cwd\":\"/srv\",\"watch\":\".\",\"ignore_watch\":\"tmp\","
+	          "\"cron\":\"@daily\"}");
+	decode(json, &def);
+	cJSON_Delete(json);
+	assert_string_equal(def.watch_paths[0], "/srv");
+	assert_string_equal(def.ignore_watch[0], "tmp");
+	assert_string_equal(def.cron_restart, "@daily");
+	pmc_app_def_free(&def);
+	json = parse("{\"script\":\"a.js\",\"cwd\":\"/srv\",\"watch\":true,\"cron_restart\":0}");
+	decode(json, &def);
+	cJSON_Delete(json);
+	assert_true(def.watch);
+	assert_null(def.watch_paths[0]);
+	assert_null(def.cron_restart);
+	out = pmc_app_def_to_json(&def);
+	assert_true(cJSON_IsTrue(cJSON_GetObjectItem(out, "watch")));
+	assert_null(cJSON_GetObjectItem(out, "cron_restart"));
+	cJSON_Delete(out);
+	pmc_app_def_free(&def);
+	json = parse("{\"script\":\"a.js\",\"cwd\":\"/srv\",\"watch\":[],\"cron_restart\":\"0\"}");
+	decode(json, &def);
+	cJSON_Delete(json);
+	assert_false(def.watch);
+	assert_null(def.cron_restart);
+	pmc_app_def_free(&def);
+
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		snprintf(text, sizeof text, "{\"script\":\"a.js\",\"cwd\":\"/srv\",%s}",
+		         bad[i].json);
+		json = parse(text);
+		cause = NULL;
+		assert_int_equal(pmc_app_def_from_json(json, &def, &cause), -EINVAL);
+		if (!cause || !strstr(cause, bad[i].cause))
+			fail_msg("%s: cause '%s', expected '%s'", bad[i].json, cause, bad[i].cause);
+		free(cause);
+		cJSON_Delete(json);
+	}
+}
+
 static void test_log_fields(void **state)
 {
 	struct pmc_app_def def;
@@ -1082,6 +1182,7 @@ int main(void)
 		cmocka_unit_test(test_envp),
 		cmocka_unit_test(test_log_paths),
 		cmocka_unit_test(test_log_fields),
+		cmocka_unit_test(test_trigger_fields),
 	};
 
 	cmocka_set_message_output(CM_OUTPUT_TAP);

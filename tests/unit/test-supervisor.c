@@ -954,6 +954,52 @@ static void test_stop_cancels_pending_restart(void **state)
 	assert_int_equal(fx->sup.restart_time, 0);
 }
 
+/* A restart the daemon decides (watch, cron) says why on every row it causes. */
+static void test_restart_for_reason(void **state)
+{
+	struct fixture *fx = *state;
+
+	start_online(fx);
+	assert_int_equal(pmc_sup_restart_for(&fx->sup, "watch: src/a.js"), 0);
+	assert_int_equal(fx->sup.status, PMC_STATUS_STOPPING);
+	assert_int_equal(exit_with(fx, -1, SIGINT), 0);
+	assert_int_equal(fx->sup.status, PMC_STATUS_ONLINE);
+	assert_int_equal(fx->sup.restart_time, 1);
+	assert_string_equal(record_at(fx, fx->fake.n_records - 3)->reason, "watch: src/a.js");
+	assert_plain_record(record_at(fx, fx->fake.n_records - 2), "restart", "watch: src/a.js");
+	assert_plain_record(last_record(fx), "start", NULL);
+	assert_null(fx->sup.restart_reason);
+
+	/* A user restart afterwards is the user's again. */
+	assert_int_equal(handle(fx, PMC_SUP_RESTART), 0);
+	assert_int_equal(exit_with(fx, -1, SIGINT), 0);
+	assert_plain_record(record_at(fx, fx->fake.n_records - 2), "restart", "restart by user");
+
+	/* Stopped or errored: started, and the start row says why. */
+	assert_int_equal(handle(fx, PMC_SUP_STOP), 0);
+	assert_int_equal(exit_with(fx, 0, 0), 0);
+	assert_int_equal(pmc_sup_restart_for(&fx->sup, "cron"), 0);
+	assert_int_equal(fx->sup.status, PMC_STATUS_ONLINE);
+	assert_plain_record(last_record(fx), "start", "cron");
+	assert_null(fx->sup.restart_reason);
+
+	/* A user stop cancels a pending one, and its reason with it. */
+	assert_int_equal(pmc_sup_restart_for(&fx->sup, "cron"), 0);
+	assert_non_null(fx->sup.restart_reason);
+	assert_int_equal(handle(fx, PMC_SUP_STOP), 0);
+	assert_null(fx->sup.restart_reason);
+	assert_int_equal(exit_with(fx, -1, SIGINT), 0);
+	assert_int_equal(fx->sup.status, PMC_STATUS_STOPPED);
+	assert_string_equal(last_record(fx)->reason, "stopped by user");
+
+	/* A second one while one is pending changes nothing. */
+	assert_int_equal(handle(fx, PMC_SUP_START), 0);
+	assert_int_equal(handle(fx, PMC_SUP_RESTART), 0);
+	assert_int_equal(pmc_sup_restart_for(&fx->sup, "cron"), -EALREADY);
+	assert_int_equal(exit_with(fx, -1, SIGINT), 0);
+	assert_plain_record(record_at(fx, fx->fake.n_records - 2), "restart", "restart by user");
+}
+
 static void test_spawn_failure(void **state)
 {
 	struct fixture *fx = *state;
@@ -1200,6 +1246,7 @@ int main(void)
 		T(test_start_waiting),
 		T(test_start_while_stopping),
 		T(test_stop_cancels_pending_restart),
+		T(test_restart_for_reason),
 		T(test_spawn_failure),
 		T(test_spawn_failure_without_cause),
 		T(test_spawn_failure_on_auto_restart),

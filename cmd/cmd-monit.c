@@ -41,7 +41,8 @@ struct monit {
 	/* A restart or stop in flight. */
 	struct pmc_client act;
 	long long act_req; /* 0: none */
-	char act_what[96];
+	char act_what[96]; /* "restarting api (id 0)" */
+	char act_done[96]; /* "restarted api (id 0)" */
 	char message[200];
 	int64_t message_until;
 	/* Set when the dashboard must end; the message is printed after the screen is restored. */
@@ -226,7 +227,7 @@ static void on_logs_readable(struct monit *mo)
 
 /* ---- Actions ----------------------------------------------------------- */
 
-static void act(struct monit *mo, const char *method, const char *ing)
+static void act(struct monit *mo, const char *method, const char *ing, const char *done)
 {
 	const struct pmc_monit_proc *p = pmc_monit_model_selected(&mo->model);
 	cJSON *params;
@@ -258,6 +259,7 @@ static void act(struct monit *mo, const char *method, const char *ing)
 		return;
 	}
 	snprintf(mo->act_what, sizeof mo->act_what, "%s %.40s (id %lld)", ing, p->name, p->pm_id);
+	snprintf(mo->act_done, sizeof mo->act_done, "%s %.40s (id %lld)", done, p->name, p->pm_id);
 	say(mo, false, "%s…", mo->act_what);
 	mo->message_until = pmc_clock_mono_ms() + ACTION_TIMEOUT_MS;
 }
@@ -274,7 +276,7 @@ static void on_act_readable(struct monit *mo)
 				say(mo, true, "%s",
 				    resp.error_message ? resp.error_message : "failed");
 			else
-				say(mo, false, "%s: done", mo->act_what);
+				say(mo, false, "%s", mo->act_done);
 		}
 		pmc_rpc_response_free(&resp);
 	}
@@ -353,10 +355,10 @@ static void on_key(struct monit *mo, int ch)
 		pmc_monit_model_move(&mo->model, (long)mo->model.n);
 		break;
 	case 'r':
-		act(mo, "restart", "restarting");
+		act(mo, "restart", "restarting", "restarted");
 		break;
 	case 's':
-		act(mo, "stop", "stopping");
+		act(mo, "stop", "stopping", "stopped");
 		break;
 	case 'l':
 		mo->view.logs = !mo->view.logs;

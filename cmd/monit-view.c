@@ -309,7 +309,7 @@ void pmc_monit_view_draw(const struct pmc_monit_view *v, struct pmc_monit_model 
 	erase();
 	pmc_monit_layout(LINES, COLS, m->n, v->logs, &l);
 	if (l.too_small) {
-		put(v, 0, 0, "pmc monit: the terminal is too small", COLS);
+		put(v, 0, 0, "terminal too small", COLS);
 		refresh();
 		return;
 	}

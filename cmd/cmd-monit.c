@@ -23,6 +23,7 @@
 #include "xmalloc.h"
 
 #define INTERVAL_MS       1000
+#define DRAW_MS           50 /* at most 20 redraws a second */
 #define TAIL_BYTES        (32 * 1024) /* read from the end of each log file of the selection */
 #define MESSAGE_MS        5000        /* a status message stays this long */
 #define ACTION_TIMEOUT_MS 120000
@@ -33,6 +34,8 @@ struct monit {
 	struct pmc_monit_view view;
 	int sfd;
 	bool dirty;
+	bool urgent;         /* draw now, not at the next DRAW_MS */
+	int64_t last_draw;   /* monotonic ms */
 	int64_t last_update; /* monotonic ms of the last listing */
 	/* The log stream of the selected instance. */
 	struct pmc_client logs;
@@ -296,7 +299,7 @@ static void take_listing(struct monit *mo, const cJSON *processes)
 		return;
 	pmc_monit_model_update(&mo->model, processes);
 	mo->last_update = pmc_clock_mono_ms();
-	mo->dirty = true;
+	mo->dirty = mo->urgent = true;
 	logs_follow_selection(mo);
 }
 
@@ -379,7 +382,7 @@ static void on_resize(struct monit *mo)
 	if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_row > 0 && ws.ws_col > 0)
 		resizeterm(ws.ws_row, ws.ws_col);
 	clearok(curscr, TRUE);
-	mo->dirty = true;
+	mo->dirty = mo->urgent = true;
 }
 
 static void on_signal(struct monit *mo)
@@ -434,10 +437,20 @@ static int start_screen(struct monit *mo)
 	return 0;
 }
 
+static void draw(struct monit *mo, int64_t now)
+{
+	mo->view.now_ms = pmc_clock_wall_ms();
+	mo->view.stale_ms = now - mo->last_update;
+	mo->view.message = mo->message[0] ? mo->message : NULL;
+	pmc_monit_view_draw(&mo->view, &mo->model);
+	mo->dirty = mo->urgent = false;
+	mo->last_draw = now;
+}
+
 static void loop(struct monit *mo)
 {
 	struct pollfd fds[5];
-	int64_t now;
+	int64_t now, wait;
 	int ch;
 
 	while (!mo->quit) {
@@ -446,19 +459,19 @@ static void loop(struct monit *mo)
 			mo->message[0] = '\0';
 			mo->dirty = true;
 		}
-		if (mo->dirty) {
-			mo->view.now_ms = pmc_clock_wall_ms();
-			mo->view.stale_ms = now - mo->last_update;
-			mo->view.message = mo->message[0] ? mo->message : NULL;
-			pmc_monit_view_draw(&mo->view, &mo->model);
-			mo->dirty = false;
-		}
+		/* Once a second at least: uptimes move and a stalled daemon shows. */
+		if (now - mo->last_draw >= INTERVAL_MS)
+			mo->dirty = mo->urgent = true;
+		/* A busy log redraws at most every DRAW_MS; keys and resizes at once. */
+		if (mo->dirty && (mo->urgent || now - mo->last_draw >= DRAW_MS))
+			draw(mo, now);
+		wait = (mo->dirty ? DRAW_MS : INTERVAL_MS) - (now - mo->last_draw);
 		fds[0] = (struct pollfd){.fd = STDIN_FILENO, .events = POLLIN};
 		fds[1] = (struct pollfd){.fd = mo->sfd, .events = POLLIN};
 		fds[2] = (struct pollfd){.fd = mo->cli->client.fd, .events = POLLIN};
 		fds[3] = (struct pollfd){.fd = mo->logs.fd, .events = POLLIN};
 		fds[4] = (struct pollfd){.fd = mo->act.fd, .events = POLLIN};
-		if (poll(fds, 5, INTERVAL_MS) < 0) {
+		if (poll(fds, 5, wait > 0 ? (int)wait : 0) < 0) {
 			if (errno == EINTR)
 				continue;
 			finish(mo, PMC_EXIT_DAEMON, xasprintf("poll: %s", strerror(errno)));
@@ -479,11 +492,6 @@ static void loop(struct monit *mo)
 			on_logs_readable(mo);
 		if (fds[4].revents)
 			on_act_readable(mo);
-		/* Once a second at least: uptimes move and a stalled daemon shows. */
-		if (pmc_clock_mono_ms() - now >= INTERVAL_MS ||
-		    !(fds[0].revents | fds[1].revents | fds[2].revents | fds[3].revents |
-		      fds[4].revents))
-			mo->dirty = true;
 	}
 }
 

@@ -65,7 +65,7 @@ assert_terminal_restored() {
 	old_pid=$(pid_of alpha)
 	old_restarts=$(restarts_of alpha)
 	start_shell
-	type_line 'pmc monit'
+	type_line 'pmc monit; echo "rc=$?"'
 	wait_until 10 'screen_has "── alpha (id 0)"'
 	run screen
 	assert_contains "$output" "2 apps, 2 instances"
@@ -96,13 +96,14 @@ assert_terminal_restored() {
 	status_is beta online
 	tm send-keys -t monit q
 	wait_until 10 prompt_back
+	screen_has "rc=0"
 	assert_terminal_restored
 }
 
 @test "monit follows a resize and quits on Ctrl-C" {
 	pmc start sleeper.sh --name alpha >/dev/null
 	start_shell
-	type_line 'pmc dashboard'
+	type_line 'pmc dashboard; echo "rc=$?"'
 	wait_until 10 'screen_has "── alpha (id 0)"'
 	tm resize-window -t monit -x 100 -y 30
 	wait_until 10 '[ "$(screen | head -n 1 | wc -c)" = 100 ] && screen | sed -n 30p | grep -qF "q quit"'
@@ -112,6 +113,7 @@ assert_terminal_restored() {
 	wait_until 10 'screen_has "── alpha (id 0)"'
 	tm send-keys -t monit C-c
 	wait_until 10 prompt_back
+	screen_has "rc=0"
 	assert_terminal_restored
 }
 

@@ -235,3 +235,18 @@ int pmc_client_call(struct pmc_client *c, const char *method, const cJSON *param
 		memset(resp, 0, sizeof *resp);
 	}
 }
+
+int pmc_client_send(struct pmc_client *c, const char *method, const cJSON *params,
+		    int64_t timeout_ms, long long *id)
+{
+	char *line;
+	int err;
+
+	if (c->fd < 0)
+		return -ENOTCONN;
+	*id = c->next_id++;
+	line = pmc_rpc_encode_request(*id, method, params);
+	err = write_all(c->fd, line, strlen(line), pmc_clock_mono_ms() + timeout_ms);
+	free(line);
+	return err;
+}

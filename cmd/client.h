@@ -44,6 +44,13 @@ int pmc_client_call(struct pmc_client *c, const char *method, const cJSON *param
 void pmc_client_close(struct pmc_client *c);
 
 /*
+ * Send method(params) without waiting for the answer (for clients that poll
+ * the socket themselves): 0 with *id set to the request's id, or -errno.
+ */
+int pmc_client_send(struct pmc_client *c, const char *method, const cJSON *params,
+		    int64_t timeout_ms, long long *id);
+
+/*
  * For streams, once a call has been answered: the next message already read
  * (1, resp filled; free it with pmc_rpc_response_free), 0 when none is held,
  * or -EBADMSG / -EMSGSIZE.

@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: MIT
 # fish completion for pmc(1): commands, aliases, flags, app names and files.
 
-set -l pmc_commands start stop restart reload scale delete del reset ls list status ps l jlist describe show info desc history logs flush reloadLogs metrics ping kill help version startOrRestart startOrReload ecosystem init save dump resurrect startup unstartup runtime
+set -l pmc_commands start stop restart reload scale delete del reset ls list status ps l jlist monit dashboard describe show info desc history logs flush reloadLogs metrics ping kill help version startOrRestart startOrReload ecosystem init save dump resurrect startup unstartup runtime
 set -l pmc_target_commands stop restart reload delete del reset describe show info desc history logs flush
 
 # App names from `pmc jlist`, only when a daemon already runs: jlist would
@@ -76,6 +76,7 @@ complete -c pmc -n __pmc_needs_command -a 'delete del' -d 'Stop apps and forget 
 complete -c pmc -n __pmc_needs_command -a reset -d 'Reset restart counters'
 complete -c pmc -n __pmc_needs_command -a 'ls list status ps l' -d 'List apps in a table'
 complete -c pmc -n __pmc_needs_command -a jlist -d 'List apps as JSON'
+complete -c pmc -n __pmc_needs_command -a 'monit dashboard' -d 'Live dashboard of every instance'
 complete -c pmc -n __pmc_needs_command -a 'describe show info desc' -d 'Show the details of an app'
 complete -c pmc -n __pmc_needs_command -a history -d 'Show the restart history'
 complete -c pmc -n __pmc_needs_command -a logs -d 'Print and follow app logs'

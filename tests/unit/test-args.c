@@ -484,6 +484,7 @@ static void test_aliases(void **state)
 		{ "ps", &pmc_cmd_ls },	       { "l", &pmc_cmd_ls },
 		{ "show", &pmc_cmd_describe }, { "info", &pmc_cmd_describe },
 		{ "desc", &pmc_cmd_describe }, { "describe", &pmc_cmd_describe },
+		{ "dashboard", &pmc_cmd_monit },
 	};
 	struct parsed p;
 	size_t i;
@@ -492,7 +493,8 @@ static void test_aliases(void **state)
 	for (i = 0; i < sizeof table / sizeof table[0]; i++) {
 		char *argv[] = { "pmc", (char *)table[i].alias, "x", NULL };
 		assert_ptr_equal(pmc_cli_command_find(table[i].alias), table[i].cmd);
-		parse(&p, table[i].cmd == &pmc_cmd_ls ? 2 : 3, argv);
+		parse(&p, table[i].cmd == &pmc_cmd_ls || table[i].cmd == &pmc_cmd_monit ? 2 : 3,
+		      argv);
 		assert_int_equal(p.rc, 0);
 		assert_ptr_equal(p.cmd, table[i].cmd);
 		done(&p);
@@ -507,7 +509,7 @@ static void test_table_sorted(void **state)
 
 	(void)state;
 	cmds = pmc_cli_commands(&n);
-	assert_int_equal(n, 27);
+	assert_int_equal(n, 28);
 	for (i = 1; i < n; i++)
 		assert_true(strcmp(cmds[i - 1]->name, cmds[i]->name) < 0);
 	for (i = 0; i < n; i++) {

@@ -19,6 +19,7 @@
 #include "log.h"
 #include "logs.h"
 #include "notify.h"
+#include "orphans.h"
 #include "shim.h"
 #include "proc.h"
 #include "reload.h"
@@ -40,19 +41,19 @@ static const char usage_text[] =
 	"The pmc daemon. It is started on demand by pmc; see pmcd(8).\n";
 
 /* The CLI waits for one line on the readiness fd: "ok" or "error: why". */
-static void report_ready(struct options *opt, const char *error)
+static void report_ready(struct pmc_daemon *d, const char *error)
 {
 	char *line = error ? xasprintf("error: %s\n", error) : xstrdup("ok\n");
 	ssize_t n;
 
 	if (error)
 		fprintf(stderr, "pmcd: %s\n", error);
-	if (opt->ready_fd >= 0) {
+	if (d->ready_fd >= 0) {
 		do
-			n = write(opt->ready_fd, line, strlen(line));
+			n = write(d->ready_fd, line, strlen(line));
 		while (n < 0 && errno == EINTR);
-		close(opt->ready_fd);
-		opt->ready_fd = -1;
+		close(d->ready_fd);
+		d->ready_fd = -1;
 	}
 	free(line);
 }
@@ -173,8 +174,11 @@ static void finish(struct pmc_daemon *d)
 		pmc_call_reply(d->kill_call, result);
 		d->kill_call = NULL;
 	}
-	pmc_server_close(d->server);
+	if (d->server)
+		pmc_server_close(d->server);
 	unlink(d->paths.sock);
+	pmc_orphans_free(d->orphans);
+	d->orphans = NULL;
 	pmc_notify_close(d->notify);
 	d->notify = NULL;
 	for (i = 0; i < sizeof d->signals / sizeof d->signals[0]; i++)
@@ -353,12 +357,33 @@ static int daemon_setup(struct pmc_daemon *d, struct options *opt, char **cause)
 	pmc_logs_init(d->paths.home, d->paths.log, !opt->foreground);
 	if ((err = pmc_store_open(d->paths.db, &d->store, cause)) < 0)
 		return err;
-	unlink(d->paths.sock); /* stale: we hold the lock, so no daemon owns it */
-	if ((err = pmc_server_start(d, d->paths.sock, &d->server, cause)) < 0)
-		return err;
 	watch_signals(d);
 	start_cluster_support(d);
+	d->orphans = pmc_orphans_new(d);
 	return pmc_apps_load(d, cause);
+}
+
+/*
+ * What a dead daemon left running is gone: only now do clients get in and apps
+ * start, so nothing runs twice and no old process holds a port being bound.
+ */
+static void on_reconciled(struct pmc_daemon *d)
+{
+	char *cause = NULL;
+
+	if (d->stopping)
+		return;
+	unlink(d->paths.sock); /* stale: we hold the lock, so no daemon owns it */
+	if (pmc_server_start(d, d->paths.sock, &d->server, &cause) < 0) {
+		pmc_log_error("%s", cause);
+		report_ready(d, cause);
+		free(cause);
+		d->server = NULL;
+		pmc_daemon_shutdown(d, false);
+		return;
+	}
+	pmc_apps_start_desired(d);
+	report_ready(d, NULL);
 }
 
 int pmc_daemon_main(int argc, char **argv)
@@ -381,13 +406,14 @@ int pmc_daemon_main(int argc, char **argv)
 	d->settle_timer.data = d;
 	d->started_mono = pmc_clock_mono_ms();
 	d->username = current_username();
+	d->ready_fd = opt.ready_fd;
 	if (daemon_setup(d, &opt, &cause) < 0) {
 		pmc_log_error("%s", cause);
-		report_ready(&opt, cause);
+		report_ready(d, cause);
 		free(cause);
 		goto out;
 	}
-	report_ready(&opt, NULL);
+	pmc_orphans_wait(d->orphans, on_reconciled);
 	uv_run(d->loop, UV_RUN_DEFAULT);
 	status = 0;
 out:
@@ -397,6 +423,7 @@ out:
 		if (d->server)
 			pmc_server_close(d->server);
 		pmc_notify_close(d->notify);
+		pmc_orphans_free(d->orphans);
 		pmc_listeners_close(&d->listeners);
 		uv_walk(d->loop, close_walked, NULL);
 		uv_run(d->loop, UV_RUN_DEFAULT);

@@ -13,6 +13,7 @@
 #include "store.h"
 
 struct pmc_server;
+struct pmc_orphans;
 struct pmc_waiter;
 
 struct pmc_daemon {
@@ -35,6 +36,8 @@ struct pmc_daemon {
 	char *notify_path;
 	char *shim_path;            /* the Node preload script, written into the home */
 	struct pmc_reload *reloads; /* rolling reloads in progress */
+	struct pmc_orphans *orphans; /* a dead daemon's processes being stopped at startup */
+	int ready_fd;               /* the CLI's readiness pipe until "ok" is written, else -1 */
 	bool finished;
 };
 

@@ -421,8 +421,17 @@ void pmc_instance_persist(struct pmc_instance *inst)
 		.prev_restart_delay = inst->sup.prev_restart_delay,
 	};
 
-	if (inst->app->deleting || inst->shadow)
+	if (inst->app->deleting)
 		return;
+	if (inst->shadow) {
+		/* A replacement's pid is known to the store too, for the next daemon
+		 * should this one die mid-reload. */
+		if (row.pid > 0)
+			pmc_store_replacement_put(inst->daemon->store, &row);
+		else
+			pmc_store_replacement_delete(inst->daemon->store, row.pm_id);
+		return;
+	}
 	if (pmc_store_instance_put(inst->daemon->store, &row) < 0)
 		pmc_log_warn("cannot save state of [%s:%d]: %s", row.app, row.pm_id,
 			     pmc_store_errmsg(inst->daemon->store));

@@ -12,6 +12,7 @@
 #include "instance.h"
 #include "log.h"
 #include "orphans.h"
+#include "update.h"
 #include "proc.h"
 #include "xmalloc.h"
 
@@ -134,7 +135,7 @@ static void reconcile_row(struct pmc_daemon *d, const struct pmc_app_def *def,
 				      : "ended while no daemon was running",
 	};
 
-	if (row->pid <= 0)
+	if (row->pid <= 0 || (d->handoff && pmc_update_handed(d->handoff, row->pid)))
 		return;
 	if (pmc_orphans_add(d->orphans, &spec))
 		return;

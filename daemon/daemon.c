@@ -24,12 +24,14 @@
 #include "proc.h"
 #include "reload.h"
 #include "server.h"
+#include "update.h"
 #include "version.h"
 #include "waiter.h"
 #include "xmalloc.h"
 
 struct options {
 	int ready_fd;
+	int handoff_fd; /* pmc update: the previous image's handoff */
 	bool foreground;
 };
 
@@ -63,6 +65,7 @@ static int parse_options(int argc, char **argv, struct options *opt)
 	int i;
 
 	opt->ready_fd = -1;
+	opt->handoff_fd = -1;
 	opt->foreground = false;
 	for (i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--version") == 0) {
@@ -80,6 +83,12 @@ static int parse_options(int argc, char **argv, struct options *opt)
 				goto bad;
 			opt->ready_fd = (int)fd;
 			fcntl(opt->ready_fd, F_SETFD, FD_CLOEXEC);
+		} else if (strcmp(argv[i], "--handoff-fd") == 0 && i + 1 < argc) {
+			char *end;
+			long fd = strtol(argv[++i], &end, 10);
+			if (*end || fd < 0 || fd > 65535 || fcntl((int)fd, F_GETFD) < 0)
+				goto bad;
+			opt->handoff_fd = (int)fd;
 		} else {
 			goto bad;
 		}
@@ -348,8 +357,20 @@ static int daemon_setup(struct pmc_daemon *d, struct options *opt, char **cause)
 		return err;
 	if ((err = pmc_paths_mkdirs(&d->paths, cause)) < 0)
 		return err;
-	if ((err = take_lock(d, cause)) < 0)
+	if (opt->handoff_fd >= 0) {
+		/* pmc update: the lock, sockets and apps come from the previous image. */
+		d->handoff = pmc_update_read(opt->handoff_fd, cause);
+		if (!d->handoff)
+			return -EINVAL;
+		d->lock_fd = pmc_update_lock_fd(d->handoff);
+		if (d->lock_fd < 0 || flock(d->lock_fd, LOCK_EX | LOCK_NB) < 0) {
+			*cause = xstrdup("the lock was not handed over");
+			return -EINVAL;
+		}
+		fcntl(d->lock_fd, F_SETFD, FD_CLOEXEC);
+	} else if ((err = take_lock(d, cause)) < 0) {
 		return err;
+	}
 	if (!opt->foreground && (err = redirect_output(d, cause)) < 0)
 		return err;
 	pmc_log_info("pmcd %s starting (pid %d, home %s)", PMC_VERSION, (int)getpid(),
@@ -360,7 +381,11 @@ static int daemon_setup(struct pmc_daemon *d, struct options *opt, char **cause)
 	watch_signals(d);
 	start_cluster_support(d);
 	d->orphans = pmc_orphans_new(d);
-	return pmc_apps_load(d, cause);
+	if ((err = pmc_apps_load(d, cause)) < 0)
+		return err;
+	if (d->handoff)
+		pmc_update_adopt(d, d->handoff);
+	return 0;
 }
 
 /*
@@ -373,12 +398,20 @@ static void on_reconciled(struct pmc_daemon *d)
 
 	if (d->stopping)
 		return;
-	unlink(d->paths.sock); /* stale: we hold the lock, so no daemon owns it */
-	if (pmc_server_start(d, d->paths.sock, &d->server, &cause) < 0) {
+	if (d->handoff && pmc_update_server_fd(d->handoff) >= 0) {
+		if (pmc_server_adopt(d, pmc_update_server_fd(d->handoff), &d->server, &cause) < 0)
+			d->server = NULL;
+	} else {
+		unlink(d->paths.sock); /* stale: we hold the lock, so no daemon owns it */
+		if (pmc_server_start(d, d->paths.sock, &d->server, &cause) < 0)
+			d->server = NULL;
+	}
+	cJSON_Delete(d->handoff);
+	d->handoff = NULL;
+	if (!d->server) {
 		pmc_log_error("%s", cause);
 		report_ready(d, cause);
 		free(cause);
-		d->server = NULL;
 		pmc_daemon_shutdown(d, false);
 		return;
 	}
@@ -407,6 +440,9 @@ int pmc_daemon_main(int argc, char **argv)
 	d->started_mono = pmc_clock_mono_ms();
 	d->username = current_username();
 	d->ready_fd = opt.ready_fd;
+	d->foreground = opt.foreground;
+	d->started_wall = pmc_clock_wall_ms();
+	pmc_update_init(argv[0]);
 	if (daemon_setup(d, &opt, &cause) < 0) {
 		pmc_log_error("%s", cause);
 		report_ready(d, cause);
@@ -440,5 +476,6 @@ out:
 	free((char *)d->username);
 	free(d->shim_path);
 	free(d->notify_path);
+	cJSON_Delete(d->handoff);
 	return status;
 }

@@ -5,6 +5,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <cjson/cJSON.h>
 #include <uv.h>
 
 #include "listener.h"
@@ -14,6 +15,7 @@
 
 struct pmc_server;
 struct pmc_orphans;
+struct pmc_update;
 struct pmc_waiter;
 
 struct pmc_daemon {
@@ -38,6 +40,10 @@ struct pmc_daemon {
 	struct pmc_reload *reloads; /* rolling reloads in progress */
 	struct pmc_orphans *orphans; /* a dead daemon's processes being stopped at startup */
 	int ready_fd;               /* the CLI's readiness pipe until "ok" is written, else -1 */
+	struct pmc_update *update;  /* pmc update in progress */
+	cJSON *handoff;             /* what the previous image handed over, until taken */
+	bool foreground;
+	int64_t started_wall;       /* when this image started (ms since epoch): ping says it */
 	bool finished;
 };
 

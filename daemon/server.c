@@ -3,6 +3,7 @@
 #include "server.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -358,6 +359,36 @@ int pmc_server_start(struct pmc_daemon *d, const char *path, struct pmc_server *
 	}
 	*out = server;
 	return 0;
+}
+
+static void on_server_closed(uv_handle_t *handle);
+
+int pmc_server_adopt(struct pmc_daemon *d, int fd, struct pmc_server **out, char **cause)
+{
+	struct pmc_server *server = xcalloc(1, sizeof *server);
+	int err;
+
+	server->daemon = d;
+	uv_pipe_init(d->loop, &server->pipe, 0);
+	server->pipe.data = server;
+	fcntl(fd, F_SETFD, FD_CLOEXEC);
+	err = uv_pipe_open(&server->pipe, fd);
+	if (err == 0)
+		err = uv_listen((uv_stream_t *)&server->pipe, 128, on_connection);
+	if (err < 0) {
+		*cause = xasprintf("cannot listen on the inherited socket: %s", uv_strerror(err));
+		uv_close((uv_handle_t *)&server->pipe, on_server_closed);
+		return err;
+	}
+	*out = server;
+	return 0;
+}
+
+int pmc_server_fd(struct pmc_server *server)
+{
+	uv_os_fd_t fd = -1;
+
+	return uv_fileno((uv_handle_t *)&server->pipe, &fd) == 0 ? fd : -1;
 }
 
 static void on_server_closed(uv_handle_t *handle)

@@ -19,11 +19,15 @@ static int ping(const struct pmc_paths *paths, double *started_at, double *pid, 
                 double *protocol)
 {
 	struct pmc_client c;
-	struct pmc_rpc_response resp;
-	int err = pmc_client_connect(&c, paths->sock);
+	struct pmc_rpc_response resp = {0};
+	int err;
 
-	if (err < 0)
+	pmc_client_init(&c);
+	err = pmc_client_connect(&c, paths->sock);
+	if (err < 0) {
+		pmc_client_close(&c);
 		return err;
+	}
 	err = pmc_client_call(&c, "ping", NULL, PMC_CALL_TIMEOUT_MS, NULL, NULL, &resp);
 	if (err == 0 && !resp.error_code && resp.result) {
 		const cJSON *s = cJSON_GetObjectItemCaseSensitive(resp.result, "started_at");
@@ -81,6 +85,7 @@ static int run_update(struct pmc_cli *cli, const struct pmc_args *args)
 	}
 	free(version);
 	version = NULL;
+	pmc_client_init(&cli->client);
 	err = pmc_client_connect(&cli->client, cli->paths.sock);
 	if (err == 0)
 		err = pmc_client_call(&cli->client, "update", NULL, UPDATE_TIMEOUT_MS, NULL, NULL,

@@ -2,7 +2,7 @@
 # bash completion for pmc(1): commands, aliases, flags, app names and files.
 
 _pmc_commands='start stop restart reload scale delete del reset ls list status ps
-l jlist describe show info desc history logs flush reloadLogs ping kill help version'
+l jlist describe show info desc history logs flush reloadLogs ping kill update help version'
 _pmc_global_flags='--no-color --json -h --help -v -V --version'
 
 # The flags of one command (by name or alias), global ones aside.

@@ -253,9 +253,15 @@ void pmc_apps_start_desired(struct pmc_daemon *d)
 			pmc_instance_persist(app->instances[j]);
 		if (!app->desired_online)
 			continue;
-		pmc_log_info("app [%s] was running under the previous daemon: starting it",
-			     app->def.name);
-		for (j = 0; j < app->n_instances; j++)
-			pmc_instance_handle(app->instances[j], PMC_SUP_START);
+		if (!d->handoff)
+			pmc_log_info("app [%s] was running under the previous daemon: starting it",
+				     app->def.name);
+		for (j = 0; j < app->n_instances; j++) {
+			struct pmc_instance *inst = app->instances[j];
+			/* After pmc update nothing changes: what gave up stays errored. */
+			if (d->handoff && inst->sup.status == PMC_STATUS_ERRORED)
+				continue;
+			pmc_instance_handle(inst, PMC_SUP_START);
+		}
 	}
 }

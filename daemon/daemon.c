@@ -406,8 +406,6 @@ static void on_reconciled(struct pmc_daemon *d)
 		if (pmc_server_start(d, d->paths.sock, &d->server, &cause) < 0)
 			d->server = NULL;
 	}
-	cJSON_Delete(d->handoff);
-	d->handoff = NULL;
 	if (!d->server) {
 		pmc_log_error("%s", cause);
 		report_ready(d, cause);
@@ -416,6 +414,8 @@ static void on_reconciled(struct pmc_daemon *d)
 		return;
 	}
 	pmc_apps_start_desired(d);
+	cJSON_Delete(d->handoff);
+	d->handoff = NULL;
 	report_ready(d, NULL);
 }
 

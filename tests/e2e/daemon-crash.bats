@@ -11,6 +11,18 @@ setup() {
 	MARK="crashmark$$x$RANDOM"
 }
 
+# A failure between a kill and the next daemon leaves orphans no daemon lists:
+# stop them by pid, found by this test's own marker.
+teardown() {
+	local name pid rc=0
+	_e2e_teardown || rc=$?
+	while read -r name pid; do
+		kill -KILL -- "-$pid" 2>/dev/null
+		kill -KILL "$pid" 2>/dev/null
+	done < <(marked)
+	return "$rc"
+}
+
 # "NAME PID" for every live process of this test's apps: the argument
 # MARK-NAME in its argv says which app it belongs to (the scan's own argv
 # carries no marker: it comes in the environment).

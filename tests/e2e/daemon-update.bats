@@ -21,6 +21,17 @@ lock_pid() {
 	pid=$(tr -dc '0-9' <"$PMC_HOME/pmcd.lock") && alive "$pid" && echo "$pid"
 }
 
+# The helper finds a daemon by an exe named pmcd: one whose file was removed
+# is "pmcd (deleted)", so stop it here first, by its pid, with its apps.
+teardown() {
+	local pid
+	if pid=$(lock_pid) && [[ $(readlink "/proc/$pid/exe") == */pmcd\ \(deleted\) ]]; then
+		kill -TERM "$pid"
+		wait_until 8 'dead "$pid"' || kill -KILL "$pid"
+	fi
+	_e2e_teardown
+}
+
 install_new_pmcd() {
 	cp "$PMC_BUILD_ROOT/daemon/pmcd" "$E2E_WORK/inst/pmcd.new"
 	mv "$E2E_WORK/inst/pmcd.new" "$E2E_WORK/inst/pmcd"
@@ -91,6 +102,10 @@ last_seq() {
 	pmc start cluster-ready.js --name node -i 2 --port "$port" >/dev/null
 	pmc start steady.py --name idle -- mark-idle >/dev/null
 	pmc stop idle >/dev/null
+	pmc start crash.sh --name gaveup --max-restarts 2 -- 1 >/dev/null
+	wait_until 10 'status_is gaveup errored'
+	local restarts
+	restarts=$(restarts_of gaveup)
 	wait_until 15 '[ "$(jl "[p[\"pm2_env\"][\"status\"] for p in d if p[\"name\"] == \"node\"]")" = "[\"online\", \"online\"]" ]'
 	dpid=$(daemon_pid)
 	before=$(jl '[p["pid"] for p in d]')
@@ -100,6 +115,8 @@ last_seq() {
 	assert_eq "$(daemon_pid)" "$dpid"
 	assert_eq "$(jl '[p["pid"] for p in d]')" "$before"
 	status_is idle stopped
+	status_is gaveup errored
+	assert_eq "$(restarts_of gaveup)" "$restarts"
 	[ -n "$(http_get "$port")" ]
 	# The channel still works: a reload needs the replacements' readiness over it.
 	run -0 pmc reload node

@@ -16,7 +16,7 @@
 
 /* One ping on a fresh connection: started_at, pid, version and protocol; 0 or -errno. */
 static int ping(const struct pmc_paths *paths, double *started_at, double *pid, char **version,
-                double *protocol)
+		double *protocol)
 {
 	struct pmc_client c;
 	struct pmc_rpc_response resp = {0};
@@ -89,7 +89,7 @@ static int run_update(struct pmc_cli *cli, const struct pmc_args *args)
 	err = pmc_client_connect(&cli->client, cli->paths.sock);
 	if (err == 0)
 		err = pmc_client_call(&cli->client, "update", NULL, UPDATE_TIMEOUT_MS, NULL, NULL,
-		                      &resp);
+				      &resp);
 	pmc_client_close(&cli->client);
 	if (err == 0 && resp.error_code) {
 		/* The old daemon goes on: it said why. */
@@ -111,7 +111,7 @@ static int run_update(struct pmc_cli *cli, const struct pmc_args *args)
 	}
 	if (after == before || !version) {
 		pmc_cli_error("the daemon did not come back within %d s (see %s)",
-		              UPDATE_TIMEOUT_MS / 1000, cli->paths.log);
+			      UPDATE_TIMEOUT_MS / 1000, cli->paths.log);
 		free(version);
 		return PMC_EXIT_UNREACHABLE;
 	}
@@ -122,14 +122,14 @@ static int run_update(struct pmc_cli *cli, const struct pmc_args *args)
 }
 
 const struct pmc_cli_command pmc_cmd_update = {
-    .name = "update",
-    .min_args = 0,
-    .max_args = 0,
-    .usage = "",
-    .summary = "Re-execute the installed pmcd in place; apps keep running",
-    .details = "The daemon hands its sockets, the apps' pipes and its state to the pmcd binary it\n"
-               "was started from (installed anew, or PMC_PMCD), which takes over: pids stay, no\n"
-               "log line is lost. Use it after upgrading pmc, or when pmc reports a daemon of\n"
-               "another protocol. If the new binary cannot run, the old daemon goes on.",
-    .run = run_update,
+	.name = "update",
+	.min_args = 0,
+	.max_args = 0,
+	.usage = "",
+	.summary = "Re-execute the installed pmcd in place; apps keep running",
+	.details = "The daemon hands its sockets, the apps' pipes and its state to the pmcd binary it\n"
+		   "was started from (installed anew, or PMC_PMCD), which takes over: pids stay, no\n"
+		   "log line is lost. Use it after upgrading pmc, or when pmc reports a daemon of\n"
+		   "another protocol. If the new binary cannot run, the old daemon goes on.",
+	.run = run_update,
 };

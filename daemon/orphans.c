@@ -124,7 +124,7 @@ static void group_signal(struct orphan *o, int sig)
 {
 	if (kill(-o->pid, sig) < 0 && errno != ESRCH)
 		pmc_log_warn("cannot send %s to process group %d: %s", pmc_signal_name(sig), o->pid,
-		             strerror(errno));
+			     strerror(errno));
 }
 
 static void record(struct pmc_orphans *set, struct orphan *o)
@@ -140,14 +140,14 @@ static void record(struct pmc_orphans *set, struct orphan *o)
 	    .signal = o->killed ? SIGKILL : 0,
 	    .runtime_ms = -1,
 	    .reason = o->replacement ? "reload replacement left by a daemon that died: stopped"
-	                             : "left by a daemon that died: stopped, to be replaced",
+				     : "left by a daemon that died: stopped, to be replaced",
 	};
 
 	pmc_log_info("app [%s:%d] pid %d of the previous daemon is gone%s", o->app, o->pm_id,
-	             o->pid, o->killed ? " (SIGKILL)" : "");
+		     o->pid, o->killed ? " (SIGKILL)" : "");
 	if (pmc_store_event_add(d->store, &ev) < 0)
 		pmc_log_warn("cannot record history of [%s:%d]: %s", o->app, o->pm_id,
-		             pmc_store_errmsg(d->store));
+			     pmc_store_errmsg(d->store));
 	if (o->replacement)
 		pmc_store_replacement_delete(d->store, o->pm_id);
 }
@@ -190,8 +190,8 @@ static void on_timer(uv_timer_t *timer)
 			o->killed_at = now;
 		} else if (o->killed && now - o->killed_at >= GIVE_UP_MS) {
 			pmc_log_warn("process group %d of the previous daemon outlives SIGKILL; "
-			             "going on without it",
-			             o->pid);
+				     "going on without it",
+				     o->pid);
 			*pos = o->next;
 			orphan_free(o);
 			continue;
@@ -242,7 +242,7 @@ bool pmc_orphans_add(struct pmc_orphans *set, const struct pmc_orphan_spec *spec
 	o->kill_at =
 	    uv_now(set->daemon->loop) + (uint64_t)(spec->kill_timeout > 0 ? spec->kill_timeout : 0);
 	pmc_log_warn("app [%s:%d] pid %d outlived the previous daemon: stopping its group with %s",
-	             o->app, o->pm_id, o->pid, pmc_signal_name(spec->signal));
+		     o->app, o->pm_id, o->pid, pmc_signal_name(spec->signal));
 	group_signal(o, spec->signal > 0 ? spec->signal : SIGTERM);
 	o->next = set->list;
 	set->list = o;

@@ -170,7 +170,7 @@ static void re_exec(struct pmc_update *u)
 			argv[3] = (char *)"--foreground";
 		set_cloexec(u, false);
 		pmc_log_info("re-executing %s (pmc update), %zu fds handed over", self_path,
-		             u->n_fds);
+			     u->n_fds);
 		pmc_store_close(d->store); /* its WAL is checkpointed; the new image opens it */
 		d->store = NULL;
 		execv(self_path, argv);
@@ -201,7 +201,7 @@ static void on_timer(uv_timer_t *timer)
 		return;
 	if (!held)
 		pmc_log_warn("log writes still pending after %d ms: re-executing anyway",
-		             HOLD_LIMIT_MS);
+			     HOLD_LIMIT_MS);
 	uv_timer_stop(timer);
 	re_exec(u);
 }
@@ -221,8 +221,8 @@ static char *refusal(struct pmc_daemon *d)
 		if (inst->sup.status == PMC_STATUS_STOPPING ||
 		    (inst->proc && pmc_proc_busy(inst->proc)))
 			return xasprintf("app %s is being stopped or restarted: try again when it "
-			                 "is done",
-			                 inst->app->def.name);
+					 "is done",
+					 inst->app->def.name);
 	if (!self_path)
 		return xstrdup("the path of the pmcd binary is unknown");
 	if (access(self_path, X_OK) < 0)
@@ -310,8 +310,8 @@ bool pmc_update_handed(const cJSON *handoff, int pid)
 	const cJSON *e;
 
 	cJSON_ArrayForEach(e, cJSON_GetObjectItemCaseSensitive(
-	                          handoff, "instances")) if (pid > 0 &&
-	                                                     num(e, "pid") == pid) return true;
+				  handoff, "instances")) if (pid > 0 &&
+							     num(e, "pid") == pid) return true;
 	return false;
 }
 
@@ -351,7 +351,7 @@ void pmc_update_adopt(struct pmc_daemon *d, const cJSON *handoff)
 		    .channel_fd = num(e, "channel_fd"),
 		    .launching = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(e, "launching")),
 		    .ready_by_timeout =
-		        cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(e, "ready_by_timeout")),
+			cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(e, "ready_by_timeout")),
 		};
 		struct pmc_instance *inst =
 		    pmc_registry_instance_find(&d->registry, num(e, "pm_id"));
@@ -360,8 +360,8 @@ void pmc_update_adopt(struct pmc_daemon *d, const cJSON *handoff)
 		if (!inst || inst->proc || pmc_proc_start_ticks(h.pid) != h.pid_start ||
 		    pmc_instance_adopt(inst, &h, &cause) < 0) {
 			pmc_log_warn("pid %d handed over by the previous image cannot be taken "
-			             "over%s%s",
-			             h.pid, cause ? ": " : "", cause ? cause : "");
+				     "over%s%s",
+				     h.pid, cause ? ": " : "", cause ? cause : "");
 			free(cause);
 			close_fd(h.out_fd);
 			close_fd(h.err_fd);
@@ -369,6 +369,6 @@ void pmc_update_adopt(struct pmc_daemon *d, const cJSON *handoff)
 			continue;
 		}
 		pmc_log_info("app [%s:%d] pid %d taken over from the previous image",
-		             inst->app->def.name, inst->pm_id, h.pid);
+			     inst->app->def.name, inst->pm_id, h.pid);
 	}
 }

@@ -68,11 +68,17 @@ last_seq() {
 	wait_until 10 '[ "$(jl "[p[\"pm2_env\"][\"status\"] for p in d]")" = "[\"online\", \"online\", \"online\"]" ]'
 	dpid=$(daemon_pid)
 	before=$(jl '[p["pid"] for p in d]')
+	local started
+	started=$(pmc ping | pyjson 'd["started_at"]')
 	install_new_pmcd
 	[[ $(readlink "/proc/$dpid/exe") == *"(deleted)" ]]
 	run -0 pmc update
 	assert_contains "$output" "pmcd re-executed"
 	assert_eq "$(daemon_pid)" "$dpid"
+	# The same pid answers ping as a new daemon image.
+	run -0 pmc ping
+	assert_eq "$(pyjson 'd["pid"]' <<<"$output")" "$dpid"
+	[ "$(pyjson 'd["started_at"]' <<<"$output")" -gt "$started" ]
 	# The process runs the new file now.
 	[[ $(readlink "/proc/$dpid/exe") != *"(deleted)" ]]
 	grep -q "re-executing" "$PMC_HOME/pmcd.log"

@@ -341,6 +341,12 @@ static void start_cluster_support(struct pmc_daemon *d)
 	}
 	free(dir);
 	d->notify_path = xasprintf("%s/notify.sock", d->paths.home);
+	if (d->handoff && pmc_update_notify_fd(d->handoff) >= 0) {
+		/* Kept across pmc update: a READY=1 sent meanwhile waits in it. */
+		d->notify = pmc_notify_adopt(d->loop, pmc_update_notify_fd(d->handoff),
+					     d->notify_path, on_notify_ready, d);
+		return;
+	}
 	if (pmc_notify_open(d->loop, d->notify_path, on_notify_ready, d, &d->notify, &cause) < 0) {
 		pmc_log_warn("apps cannot report READY=1: %s", cause);
 		free(cause);

@@ -20,6 +20,7 @@
 #include "instance.h"
 #include "jsonrpc.h"
 #include "log.h"
+#include "notify.h"
 #include "orphans.h"
 #include "proc.h"
 #include "server.h"
@@ -82,6 +83,7 @@ static cJSON *handoff_json(struct pmc_update *u)
 	cJSON_AddStringToObject(root, "from_version", PMC_VERSION);
 	keep_fd(u, root, "lock_fd", d->lock_fd);
 	keep_fd(u, root, "server_fd", d->server ? pmc_server_fd(d->server) : -1);
+	keep_fd(u, root, "notify_fd", pmc_notify_fd(d->notify));
 	arr = cJSON_AddArrayToObject(root, "listeners");
 	for (l = d->listeners.list; l; l = l->next) {
 		cJSON *e = cJSON_CreateObject();
@@ -298,6 +300,11 @@ static int num(const cJSON *obj, const char *key)
 int pmc_update_lock_fd(const cJSON *handoff)
 {
 	return num(handoff, "lock_fd");
+}
+
+int pmc_update_notify_fd(const cJSON *handoff)
+{
+	return num(handoff, "notify_fd");
 }
 
 int pmc_update_server_fd(const cJSON *handoff)

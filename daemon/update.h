@@ -27,6 +27,7 @@ void pmc_update_begin(struct pmc_daemon *d, struct pmc_call *call);
 cJSON *pmc_update_read(int fd, char **cause);
 int pmc_update_lock_fd(const cJSON *handoff);
 int pmc_update_server_fd(const cJSON *handoff);
+int pmc_update_notify_fd(const cJSON *handoff);
 /* True when pid is a process the handoff gives this image (not an orphan to stop). */
 bool pmc_update_handed(const cJSON *handoff, int pid);
 /* Take over the listening sockets and the running instances (after pmc_apps_load). */

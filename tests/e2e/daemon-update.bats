@@ -182,3 +182,18 @@ EOF
 	assert_contains "$output" "pmc update"
 	kill "$fake" 2>/dev/null || true
 }
+
+@test "pmc update while an instance is launching: it stays launching, and its READY=1 reaches the new image" {
+	local port pid
+	port=$(free_port)
+	pmc start steady.py --name late --port "$port" --listen-timeout 60s \
+		-- mark-late --ready-after 2 >/dev/null 2>&1 &
+	wait_until 10 'status_is late launching'
+	pid=$(pid_of late)
+	run -0 pmc update
+	status_is late launching
+	# Long before listen_timeout: the new image knows the pid that sends READY=1.
+	wait_until 10 'status_is late online'
+	assert_eq "$(pid_of late)" "$pid"
+	wait
+}

@@ -27,7 +27,7 @@ static const struct pmc_cli_command *const commands[] = {
 	&pmc_cmd_metrics, &pmc_cmd_monit,      &pmc_cmd_ping,      &pmc_cmd_reload, &pmc_cmd_reloadLogs,
 	&pmc_cmd_reset,   &pmc_cmd_restart,    &pmc_cmd_resurrect, &pmc_cmd_runtime, &pmc_cmd_save,
 	&pmc_cmd_scale,   &pmc_cmd_start,      &pmc_cmd_startOrReload, &pmc_cmd_startOrRestart,
-	&pmc_cmd_startup, &pmc_cmd_stop,       &pmc_cmd_unstartup, &pmc_cmd_version,
+	&pmc_cmd_startup, &pmc_cmd_stop,       &pmc_cmd_unstartup, &pmc_cmd_update, &pmc_cmd_version,
 };
 
 #define N_COMMANDS (sizeof commands / sizeof commands[0])
@@ -282,8 +282,9 @@ int pmc_cli_connect(struct pmc_cli *cli, bool autostart)
 	cli->daemon_pid = cJSON_IsNumber(pid) ? (long long)pid->valuedouble : 0;
 	if (!cJSON_IsNumber(proto) || proto->valuedouble != PMC_PROTOCOL_VERSION) {
 		char *shown = proto ? cJSON_PrintUnformatted(proto) : xstrdup("unknown");
-		pmc_cli_error("daemon speaks protocol %s, this pmc speaks %d: run `pmc kill` and "
-			      "retry",
+		pmc_cli_error("daemon speaks protocol %s, this pmc speaks %d: run `pmc update` to "
+			      "re-execute the installed pmcd with the apps kept running (or `pmc "
+			      "kill` and retry)",
 			      shown, PMC_PROTOCOL_VERSION);
 		free(shown);
 		rc = PMC_EXIT_UNREACHABLE;

@@ -60,7 +60,7 @@ extern const struct pmc_cli_command pmc_cmd_ecosystem, pmc_cmd_startOrReload,
 extern const struct pmc_cli_command pmc_cmd_delete, pmc_cmd_describe, pmc_cmd_flush,
 	pmc_cmd_help, pmc_cmd_history, pmc_cmd_jlist, pmc_cmd_kill, pmc_cmd_logs, pmc_cmd_ls,
 	pmc_cmd_metrics, pmc_cmd_monit,	pmc_cmd_ping, pmc_cmd_reload, pmc_cmd_reloadLogs, pmc_cmd_reset, pmc_cmd_restart,
-	pmc_cmd_scale, pmc_cmd_start, pmc_cmd_stop, pmc_cmd_version;
+	pmc_cmd_scale, pmc_cmd_start, pmc_cmd_stop, pmc_cmd_update, pmc_cmd_version;
 extern const struct pmc_cli_command pmc_cmd_resurrect, pmc_cmd_save, pmc_cmd_startup,
 	pmc_cmd_unstartup;
 extern const struct pmc_cli_command pmc_cmd_runtime;

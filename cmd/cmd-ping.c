@@ -7,7 +7,7 @@
 
 static int run_ping(struct pmc_cli *cli, const struct pmc_args *args)
 {
-	const cJSON *version, *protocol, *pid;
+	const cJSON *version, *protocol, *pid, *started;
 	cJSON *pong, *out;
 	int rc;
 
@@ -18,6 +18,7 @@ static int run_ping(struct pmc_cli *cli, const struct pmc_args *args)
 	version = cJSON_GetObjectItemCaseSensitive(pong, "version");
 	protocol = cJSON_GetObjectItemCaseSensitive(pong, "protocol");
 	pid = cJSON_GetObjectItemCaseSensitive(pong, "pid");
+	started = cJSON_GetObjectItemCaseSensitive(pong, "started_at");
 	out = cJSON_CreateObject();
 	cJSON_AddStringToObject(out, "msg", "pong");
 	cJSON_AddStringToObject(out, "version",
@@ -25,6 +26,9 @@ static int run_ping(struct pmc_cli *cli, const struct pmc_args *args)
 	cJSON_AddNumberToObject(out, "protocol",
 				cJSON_IsNumber(protocol) ? protocol->valuedouble : 0);
 	cJSON_AddNumberToObject(out, "pid", cJSON_IsNumber(pid) ? pid->valuedouble : 0);
+	/* A new value with the same pid: the daemon re-executed itself (pmc update). */
+	cJSON_AddNumberToObject(out, "started_at",
+				cJSON_IsNumber(started) ? started->valuedouble : 0);
 	pmc_cli_print_json(out);
 	cJSON_Delete(out);
 	cJSON_Delete(pong);
@@ -37,6 +41,7 @@ const struct pmc_cli_command pmc_cmd_ping = {
 	.max_args = 0,
 	.usage = "",
 	.summary = "Start the daemon if none runs and print its pong",
-	.details = "Prints {\"msg\":\"pong\",\"version\":\"" PMC_VERSION "\",\"protocol\":1,\"pid\":N}.",
+	.details = "Prints {\"msg\":\"pong\",\"version\":\"" PMC_VERSION
+		   "\",\"protocol\":1,\"pid\":N,\"started_at\":MS}.",
 	.run = run_ping,
 };

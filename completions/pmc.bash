@@ -2,7 +2,7 @@
 # bash completion for pmc(1): commands, aliases, flags, app names and files.
 
 _pmc_commands='start stop restart reload scale delete del reset ls list status ps
-l jlist monit dashboard describe show info desc history logs flush reloadLogs metrics ping kill help
+l jlist monit dashboard describe show info desc history logs flush reloadLogs metrics ping kill update help
 version startOrRestart startOrReload ecosystem init save dump resurrect startup unstartup
 runtime'
 _pmc_global_flags='--no-color --json -h --help -v -V --version'

@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: MIT
 # fish completion for pmc(1): commands, aliases, flags, app names and files.
 
-set -l pmc_commands start stop restart reload scale delete del reset ls list status ps l jlist monit dashboard describe show info desc history logs flush reloadLogs metrics ping kill help version startOrRestart startOrReload ecosystem init save dump resurrect startup unstartup runtime
+set -l pmc_commands start stop restart reload scale delete del reset ls list status ps l jlist monit dashboard describe show info desc history logs flush reloadLogs metrics ping kill update help version startOrRestart startOrReload ecosystem init save dump resurrect startup unstartup runtime
 set -l pmc_target_commands stop restart reload delete del reset describe show info desc history logs flush
 
 # App names from `pmc jlist`, only when a daemon already runs: jlist would
@@ -85,6 +85,7 @@ complete -c pmc -n __pmc_needs_command -a reloadLogs -d 'Reopen every log file (
 complete -c pmc -n __pmc_needs_command -a ping -d 'Start the daemon if needed and check it answers'
 complete -c pmc -n __pmc_needs_command -a kill -d 'Stop every app and the daemon'
 complete -c pmc -n __pmc_needs_command -a runtime -d 'Run the daemon in the foreground with the apps (containers)'
+complete -c pmc -n __pmc_needs_command -a update -d 'Re-execute the installed pmcd; apps keep running'
 complete -c pmc -n __pmc_needs_command -a help -d 'Print help for a command'
 complete -c pmc -n __pmc_needs_command -a version -d 'Print the version'
 complete -c pmc -n __pmc_needs_command -a startOrRestart -d 'Start an ecosystem file, restart the apps already known'

@@ -11,6 +11,8 @@
 #include "daemon.h"
 #include "instance.h"
 #include "log.h"
+#include "orphans.h"
+#include "update.h"
 #include "proc.h"
 #include "triggers.h"
 #include "xmalloc.h"
@@ -128,10 +130,35 @@ void pmc_apps_destroy(struct pmc_daemon *d, struct pmc_app *app)
 	app_free(app);
 }
 
-/* A process of a previous daemon that is still alive: the same pid and start time. */
-static bool is_orphan(const struct pmc_store_instance *row)
+/* A process of a previous daemon that still runs (same pid and start time) is
+ * stopped before the instance starts again: its pipes died with that daemon. */
+static void reconcile_row(struct pmc_daemon *d, const struct pmc_app_def *def,
+			  const struct pmc_store_instance *row, bool replacement)
 {
-	return row->pid > 0 && row->pid_start != 0 && pmc_proc_start_ticks(row->pid) == row->pid_start;
+	int sig = pmc_signal_parse(def->kill_signal ? def->kill_signal : "SIGINT");
+	struct pmc_orphan_spec spec = {
+		.pid = row->pid,
+		.pid_start = row->pid_start,
+		.signal = sig > 0 ? sig : SIGINT,
+		.kill_timeout = def->policy.kill_timeout,
+		.app = def->name,
+		.pm_id = row->pm_id,
+		.replacement = replacement,
+	};
+	struct pmc_store_event ev = {
+		.at = pmc_clock_wall_ms(), .app = def->name, .pm_id = row->pm_id, .pid = row->pid,
+		.kind = "lost", .exit_code = -1, .runtime_ms = -1,
+		.reason = replacement ? "reload replacement ended while no daemon was running"
+				      : "ended while no daemon was running",
+	};
+
+	if (row->pid <= 0 || (d->handoff && pmc_update_handed(d->handoff, row->pid)))
+		return;
+	if (pmc_orphans_add(d->orphans, &spec))
+		return;
+	if (replacement)
+		pmc_store_replacement_delete(d->store, row->pm_id);
+	pmc_store_event_add(d->store, &ev);
 }
 
 static void restore_instance(struct pmc_daemon *d, struct pmc_instance *inst,
@@ -146,14 +173,7 @@ static void restore_instance(struct pmc_daemon *d, struct pmc_instance *inst,
 	inst->sup.prev_restart_delay = row->prev_restart_delay;
 	inst->sup.status = strcmp(row->status, "errored") == 0 ? PMC_STATUS_ERRORED
 								: PMC_STATUS_STOPPED;
-	if (is_orphan(row)) {
-		/* Its pipes died with the old daemon: replace it cleanly rather than run it twice. */
-		pmc_log_warn("app [%s:%d] pid %d outlived the previous daemon: stopping it",
-			     inst->app->def.name, inst->pm_id, row->pid);
-		kill(-row->pid, SIGKILL);
-		kill(row->pid, SIGKILL);
-	}
-	(void)d;
+	reconcile_row(d, &inst->app->def, row, false);
 }
 
 static struct pmc_app *load_app(struct pmc_daemon *d, const struct pmc_store_app *row,
@@ -192,11 +212,31 @@ static struct pmc_app *load_app(struct pmc_daemon *d, const struct pmc_store_app
 	return app;
 }
 
+/* Reload replacements a dead daemon left: stopped like its instances' orphans. */
+static void reconcile_replacements(struct pmc_daemon *d)
+{
+	struct pmc_store_instance *rows = NULL;
+	size_t n = 0, i;
+
+	if (pmc_store_replacement_list(d->store, &rows, &n) < 0) {
+		pmc_log_warn("cannot read reload replacements: %s", pmc_store_errmsg(d->store));
+		return;
+	}
+	for (i = 0; i < n; i++) {
+		struct pmc_app *app = pmc_registry_app_find(&d->registry, rows[i].app);
+		struct pmc_app_def def = { .name = rows[i].app };
+
+		pmc_sup_policy_defaults(&def.policy);
+		reconcile_row(d, app ? &app->def : &def, &rows[i], true);
+	}
+	pmc_store_instances_free(rows, n);
+}
+
 int pmc_apps_load(struct pmc_daemon *d, char **cause)
 {
 	struct pmc_store_app *apps = NULL;
 	struct pmc_store_instance *rows = NULL;
-	size_t n_apps = 0, n_rows = 0, i, j;
+	size_t n_apps = 0, n_rows = 0, i;
 	int err;
 
 	err = pmc_store_app_list(d->store, &apps, &n_apps);
@@ -208,21 +248,38 @@ int pmc_apps_load(struct pmc_daemon *d, char **cause)
 	}
 	for (i = 0; i < n_apps; i++) {
 		struct pmc_app *app = load_app(d, &apps[i], rows, n_rows);
-		if (!app)
-			continue;
-		pmc_registry_app_add(&d->registry, app);
-		for (j = 0; j < app->n_instances; j++)
-			pmc_instance_persist(app->instances[j]);
-		if (!app->desired_online)
-			continue;
-		pmc_log_info("app [%s] was running under the previous daemon: starting it",
-			     app->def.name);
-		for (j = 0; j < app->n_instances; j++)
-			pmc_instance_handle(app->instances[j], PMC_SUP_START);
-		pmc_triggers_sync(d, app);
+		if (app)
+			pmc_registry_app_add(&d->registry, app);
 	}
+	reconcile_replacements(d);
 out:
 	pmc_store_apps_free(apps, n_apps);
 	pmc_store_instances_free(rows, n_rows);
 	return err;
+}
+
+/* The rows keep an orphan's pid until it is gone, so a daemon that dies while
+ * reconciling leaves the next one the same work. */
+void pmc_apps_start_desired(struct pmc_daemon *d)
+{
+	struct pmc_app *app;
+	size_t j;
+
+	for (app = d->registry.apps; app; app = app->next) {
+		for (j = 0; j < app->n_instances; j++)
+			pmc_instance_persist(app->instances[j]);
+		if (!app->desired_online)
+			continue;
+		if (!d->handoff)
+			pmc_log_info("app [%s] was running under the previous daemon: starting it",
+				     app->def.name);
+		for (j = 0; j < app->n_instances; j++) {
+			struct pmc_instance *inst = app->instances[j];
+			/* After pmc update nothing changes: what gave up stays errored. */
+			if (d->handoff && inst->sup.status == PMC_STATUS_ERRORED)
+				continue;
+			pmc_instance_handle(inst, PMC_SUP_START);
+		}
+		pmc_triggers_sync(d, app);
+	}
 }

@@ -23,8 +23,10 @@ void pmc_apps_set_env(struct pmc_daemon *d, struct pmc_app *app, const cJSON *en
 		      const cJSON *env_inherit);
 /* Forget an app whose instances have no process: store rows, registry, memory. */
 void pmc_apps_destroy(struct pmc_daemon *d, struct pmc_app *app);
-/* Load apps and instances from the store; replace orphans of a previous daemon;
- * start what should run. 0 or -errno with *cause. */
+/* Load apps and instances from the store and begin stopping what a previous
+ * daemon left running (d->orphans). 0 or -errno with *cause. */
 int pmc_apps_load(struct pmc_daemon *d, char **cause);
+/* Once those are gone: save the instance rows, start every app that should run. */
+void pmc_apps_start_desired(struct pmc_daemon *d);
 
 #endif

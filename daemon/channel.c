@@ -7,6 +7,7 @@
 #include "channel.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -67,24 +68,44 @@ int pmc_channel_open(uv_loop_t *loop, pmc_channel_message_cb cb, void *data,
 	/* A stream socketpair, never a pipe: Node needs SCM_RIGHTS on it. */
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0)
 		return -errno;
-	ch = xcalloc(1, sizeof *ch);
-	ch->cb = cb;
-	ch->data = data;
-	ch->fd = sv[0];
-	pmc_frame_init(&ch->frame, CHANNEL_MAX_LINE);
-	uv_pipe_init(loop, &ch->pipe, 0);
-	ch->pipe.data = ch;
-	err = uv_pipe_open(&ch->pipe, sv[0]);
-	if (err == 0)
-		err = uv_read_start((uv_stream_t *)&ch->pipe, on_alloc, on_read);
+	err = pmc_channel_adopt(loop, sv[0], cb, data, &ch);
 	if (err < 0) {
 		close(sv[1]);
-		pmc_channel_close(ch);
 		return err;
 	}
 	*out = ch;
 	*child_fd = sv[1];
 	return 0;
+}
+
+int pmc_channel_adopt(uv_loop_t *loop, int fd, pmc_channel_message_cb cb, void *data,
+		      struct pmc_channel **out)
+{
+	struct pmc_channel *ch;
+	int err;
+
+	fcntl(fd, F_SETFD, FD_CLOEXEC);
+	ch = xcalloc(1, sizeof *ch);
+	ch->cb = cb;
+	ch->data = data;
+	ch->fd = fd;
+	pmc_frame_init(&ch->frame, CHANNEL_MAX_LINE);
+	uv_pipe_init(loop, &ch->pipe, 0);
+	ch->pipe.data = ch;
+	err = uv_pipe_open(&ch->pipe, fd);
+	if (err == 0)
+		err = uv_read_start((uv_stream_t *)&ch->pipe, on_alloc, on_read);
+	if (err < 0) {
+		pmc_channel_close(ch);
+		return err;
+	}
+	*out = ch;
+	return 0;
+}
+
+int pmc_channel_fd(const struct pmc_channel *ch)
+{
+	return ch ? ch->fd : -1;
 }
 
 int pmc_channel_send(struct pmc_channel *ch, const cJSON *msg, int fd)

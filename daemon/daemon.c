@@ -22,18 +22,21 @@
 #include "logs.h"
 #include "metrics.h"
 #include "notify.h"
+#include "orphans.h"
 #include "shim.h"
 #include "snapshot.h"
 #include "proc.h"
 #include "reload.h"
 #include "server.h"
 #include "triggers.h"
+#include "update.h"
 #include "version.h"
 #include "waiter.h"
 #include "xmalloc.h"
 
 struct options {
 	int ready_fd;
+	int handoff_fd; /* pmc update: the previous image's handoff */
 	bool foreground;
 	int64_t metrics_interval; /* ms; 0: pmcd.conf or the default */
 	bool resurrect;      /* bring back the default snapshot once started (boot units) */
@@ -50,19 +53,19 @@ static const char usage_text[] =
 	"The pmc daemon. It is started on demand by pmc; see pmcd(8).\n";
 
 /* The CLI waits for one line on the readiness fd: "ok" or "error: why". */
-static void report_ready(struct options *opt, const char *error)
+static void report_ready(struct pmc_daemon *d, const char *error)
 {
 	char *line = error ? xasprintf("error: %s\n", error) : xstrdup("ok\n");
 	ssize_t n;
 
 	if (error)
 		fprintf(stderr, "pmcd: %s\n", error);
-	if (opt->ready_fd >= 0) {
+	if (d->ready_fd >= 0) {
 		do
-			n = write(opt->ready_fd, line, strlen(line));
+			n = write(d->ready_fd, line, strlen(line));
 		while (n < 0 && errno == EINTR);
-		close(opt->ready_fd);
-		opt->ready_fd = -1;
+		close(d->ready_fd);
+		d->ready_fd = -1;
 	}
 	free(line);
 }
@@ -72,6 +75,7 @@ static int parse_options(int argc, char **argv, struct options *opt)
 	int i;
 
 	opt->ready_fd = -1;
+	opt->handoff_fd = -1;
 	opt->foreground = false;
 	opt->metrics_interval = 0;
 	opt->resurrect = false;
@@ -101,6 +105,12 @@ static int parse_options(int argc, char **argv, struct options *opt)
 			    opt->metrics_interval < PMC_METRICS_INTERVAL_MIN ||
 			    opt->metrics_interval > PMC_METRICS_INTERVAL_MAX)
 				goto bad;
+		} else if (strcmp(argv[i], "--handoff-fd") == 0 && i + 1 < argc) {
+			char *end;
+			long fd = strtol(argv[++i], &end, 10);
+			if (*end || fd < 0 || fd > 65535 || fcntl((int)fd, F_GETFD) < 0)
+				goto bad;
+			opt->handoff_fd = (int)fd;
 		} else {
 			goto bad;
 		}
@@ -195,8 +205,11 @@ static void finish(struct pmc_daemon *d)
 		pmc_call_reply(d->kill_call, result);
 		d->kill_call = NULL;
 	}
-	pmc_server_close(d->server);
+	if (d->server)
+		pmc_server_close(d->server);
 	unlink(d->paths.sock);
+	pmc_orphans_free(d->orphans);
+	d->orphans = NULL;
 	pmc_notify_close(d->notify);
 	d->notify = NULL;
 	for (i = 0; i < sizeof d->signals / sizeof d->signals[0]; i++)
@@ -354,6 +367,12 @@ static void start_cluster_support(struct pmc_daemon *d)
 	}
 	free(dir);
 	d->notify_path = xasprintf("%s/notify.sock", d->paths.home);
+	if (d->handoff && pmc_update_notify_fd(d->handoff) >= 0) {
+		/* Kept across pmc update: a READY=1 sent meanwhile waits in it. */
+		d->notify = pmc_notify_adopt(d->loop, pmc_update_notify_fd(d->handoff),
+					     d->notify_path, on_notify_ready, d);
+		return;
+	}
 	if (pmc_notify_open(d->loop, d->notify_path, on_notify_ready, d, &d->notify, &cause) < 0) {
 		pmc_log_warn("apps cannot report READY=1: %s", cause);
 		free(cause);
@@ -391,8 +410,20 @@ static int daemon_setup(struct pmc_daemon *d, struct options *opt, char **cause)
 		return err;
 	if ((err = pmc_paths_mkdirs(&d->paths, cause)) < 0)
 		return err;
-	if ((err = take_lock(d, cause)) < 0)
+	if (opt->handoff_fd >= 0) {
+		/* pmc update: the lock, sockets and apps come from the previous image. */
+		d->handoff = pmc_update_read(opt->handoff_fd, cause);
+		if (!d->handoff)
+			return -EINVAL;
+		d->lock_fd = pmc_update_lock_fd(d->handoff);
+		if (d->lock_fd < 0 || flock(d->lock_fd, LOCK_EX | LOCK_NB) < 0) {
+			*cause = xstrdup("the lock was not handed over");
+			return -EINVAL;
+		}
+		fcntl(d->lock_fd, F_SETFD, FD_CLOEXEC);
+	} else if ((err = take_lock(d, cause)) < 0) {
 		return err;
+	}
 	if (!opt->foreground && (err = redirect_output(d, cause)) < 0)
 		return err;
 	pmc_log_info("pmcd %s starting (pid %d, home %s)", PMC_VERSION, (int)getpid(),
@@ -400,14 +431,64 @@ static int daemon_setup(struct pmc_daemon *d, struct options *opt, char **cause)
 	pmc_logs_init(d->paths.home, d->paths.log, !opt->foreground);
 	if ((err = pmc_backup_open_store(d, cause)) < 0)
 		return err;
-	unlink(d->paths.sock); /* stale: we hold the lock, so no daemon owns it */
-	if ((err = pmc_server_start(d, d->paths.sock, &d->server, cause)) < 0)
-		return err;
 	watch_signals(d);
 	start_cluster_support(d);
 	if ((err = start_metrics(d, opt, cause)) < 0)
 		return err;
-	return pmc_apps_load(d, cause);
+	d->orphans = pmc_orphans_new(d);
+	if ((err = pmc_apps_load(d, cause)) < 0)
+		return err;
+	if (d->handoff)
+		pmc_update_adopt(d, d->handoff);
+	return 0;
+}
+
+/* Once started: --resurrect, then a backup of the database that just opened soundly. */
+static void after_start(struct pmc_daemon *d)
+{
+	cJSON *result = NULL;
+	char *cause = NULL;
+
+	if (d->resurrect &&
+	    pmc_snapshot_resurrect(d, PMC_SNAPSHOT_DEFAULT, &result, NULL, NULL, &cause) != 0)
+		pmc_log_info("--resurrect: %s", cause);
+	cJSON_Delete(result);
+	free(cause);
+	pmc_backup_write(d);
+}
+
+/*
+ * What a dead daemon left running is gone: only now do clients get in and apps
+ * start, so nothing runs twice and no old process holds a port being bound.
+ */
+static void on_reconciled(struct pmc_daemon *d)
+{
+	bool handed_over = d->handoff != NULL;
+	char *cause = NULL;
+
+	if (d->stopping)
+		return;
+	if (d->handoff && pmc_update_server_fd(d->handoff) >= 0) {
+		if (pmc_server_adopt(d, pmc_update_server_fd(d->handoff), &d->server, &cause) < 0)
+			d->server = NULL;
+	} else {
+		unlink(d->paths.sock); /* stale: we hold the lock, so no daemon owns it */
+		if (pmc_server_start(d, d->paths.sock, &d->server, &cause) < 0)
+			d->server = NULL;
+	}
+	if (!d->server) {
+		pmc_log_error("%s", cause);
+		report_ready(d, cause);
+		free(cause);
+		pmc_daemon_shutdown(d, false);
+		return;
+	}
+	pmc_apps_start_desired(d);
+	cJSON_Delete(d->handoff);
+	d->handoff = NULL;
+	report_ready(d, NULL);
+	if (!handed_over)
+		after_start(d);
 }
 
 /* pmcd --restore-backup: under the daemon lock, so no daemon has the database open. */
@@ -438,20 +519,6 @@ out:
 	return status;
 }
 
-/* Once started: --resurrect, then a backup of the database that just opened soundly. */
-static void after_start(struct pmc_daemon *d, struct options *opt)
-{
-	cJSON *result = NULL;
-	char *cause = NULL;
-
-	if (opt->resurrect &&
-	    pmc_snapshot_resurrect(d, PMC_SNAPSHOT_DEFAULT, &result, NULL, NULL, &cause) != 0)
-		pmc_log_info("--resurrect: %s", cause);
-	cJSON_Delete(result);
-	free(cause);
-	pmc_backup_write(d);
-}
-
 int pmc_daemon_main(int argc, char **argv)
 {
 	struct pmc_daemon daemon = { 0 }, *d = &daemon;
@@ -476,14 +543,18 @@ int pmc_daemon_main(int argc, char **argv)
 	d->settle_timer.data = d;
 	d->started_mono = pmc_clock_mono_ms();
 	d->username = current_username();
+	d->ready_fd = opt.ready_fd;
+	d->foreground = opt.foreground;
+	d->resurrect = opt.resurrect;
+	d->started_wall = pmc_clock_wall_ms();
+	pmc_update_init(argv[0]);
 	if (daemon_setup(d, &opt, &cause) < 0) {
 		pmc_log_error("%s", cause);
-		report_ready(&opt, cause);
+		report_ready(d, cause);
 		free(cause);
 		goto out;
 	}
-	report_ready(&opt, NULL);
-	after_start(d, &opt);
+	pmc_orphans_wait(d->orphans, on_reconciled);
 	uv_run(d->loop, UV_RUN_DEFAULT);
 	status = 0;
 out:
@@ -493,6 +564,7 @@ out:
 		if (d->server)
 			pmc_server_close(d->server);
 		pmc_notify_close(d->notify);
+		pmc_orphans_free(d->orphans);
 		pmc_listeners_close(&d->listeners);
 		pmc_metrics_close(d);
 		uv_walk(d->loop, close_walked, NULL);
@@ -510,5 +582,6 @@ out:
 	free((char *)d->username);
 	free(d->shim_path);
 	free(d->notify_path);
+	cJSON_Delete(d->handoff);
 	return status;
 }

@@ -5,6 +5,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <cjson/cJSON.h>
 #include <uv.h>
 
 #include "listener.h"
@@ -13,6 +14,8 @@
 #include "store.h"
 
 struct pmc_server;
+struct pmc_orphans;
+struct pmc_update;
 struct pmc_waiter;
 
 struct pmc_daemon {
@@ -36,6 +39,13 @@ struct pmc_daemon {
 	char *shim_path;            /* the Node preload script, written into the home */
 	struct pmc_reload *reloads; /* rolling reloads in progress */
 	struct pmc_metrics *metrics; /* the sampler and the /metrics endpoint (metrics.h) */
+	struct pmc_orphans *orphans; /* a dead daemon's processes being stopped at startup */
+	int ready_fd;               /* the CLI's readiness pipe until "ok" is written, else -1 */
+	struct pmc_update *update;  /* pmc update in progress */
+	cJSON *handoff;             /* what the previous image handed over, until taken */
+	bool foreground;
+	bool resurrect;             /* --resurrect: the default snapshot once started */
+	int64_t started_wall;       /* when this image started (ms since epoch): ping says it */
 	bool finished;
 };
 

@@ -353,6 +353,47 @@ static void op_record(void *ctx, const struct pmc_sup_record *rec)
 			     pmc_store_errmsg(inst->daemon->store));
 }
 
+int pmc_instance_adopt(struct pmc_instance *inst, const struct pmc_instance_handoff *h,
+		       char **cause)
+{
+	struct pmc_daemon *d = inst->daemon;
+	struct pmc_app_def *def = &inst->app->def;
+	struct pmc_proc_spec spec = { 0 };
+	struct pmc_log_spec log = { 0 };
+	char *out_path, *err_path, *combined;
+	int err;
+
+	if (!def->resolved && (err = pmc_app_resolve(def, cause)) < 0)
+		return err;
+	out_path = pmc_app_log_path(def, d->paths.logs_dir, false, inst->pm_id);
+	err_path = pmc_app_log_path(def, d->paths.logs_dir, true, inst->pm_id);
+	combined = pmc_app_combined_log_path(def, d->paths.logs_dir, inst->pm_id);
+	log_spec(def, inst->pm_id, combined, &log);
+	spec.out_path = out_path;
+	spec.err_path = err_path;
+	spec.log = &log;
+	err = pmc_proc_adopt(d->loop, h->pid, h->out_fd, h->err_fd, &spec, on_proc_exit, inst,
+			     &inst->proc, cause);
+	free(out_path);
+	free(err_path);
+	free(combined);
+	if (err < 0)
+		return err;
+	if (h->channel_fd >= 0 &&
+	    pmc_channel_adopt(d->loop, h->channel_fd, on_channel_message, inst, &inst->channel) < 0)
+		inst->channel = NULL;
+	inst->pid = inst->last_pid = h->pid;
+	inst->pid_start = h->pid_start;
+	inst->ready_by_timeout = h->ready_by_timeout;
+	inst->sup.running = true;
+	inst->sup.started_at = h->started_at;
+	inst->sup.status = h->launching ? PMC_STATUS_LAUNCHING : PMC_STATUS_ONLINE;
+	if (h->launching)
+		op_timer_start(inst, inst->sup.policy->listen_timeout);
+	pmc_instance_persist(inst);
+	return 0;
+}
+
 static const struct pmc_sup_ops instance_ops = {
 	.now = op_now,
 	.spawn = op_spawn,
@@ -421,8 +462,17 @@ void pmc_instance_persist(struct pmc_instance *inst)
 		.prev_restart_delay = inst->sup.prev_restart_delay,
 	};
 
-	if (inst->app->deleting || inst->shadow)
+	if (inst->app->deleting)
 		return;
+	if (inst->shadow) {
+		/* A replacement's pid is known to the store too, for the next daemon
+		 * should this one die mid-reload. */
+		if (row.pid > 0)
+			pmc_store_replacement_put(inst->daemon->store, &row);
+		else
+			pmc_store_replacement_delete(inst->daemon->store, row.pm_id);
+		return;
+	}
 	if (pmc_store_instance_put(inst->daemon->store, &row) < 0)
 		pmc_log_warn("cannot save state of [%s:%d]: %s", row.app, row.pm_id,
 			     pmc_store_errmsg(inst->daemon->store));

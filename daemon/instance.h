@@ -28,4 +28,17 @@ bool pmc_instance_stopped(const struct pmc_instance *inst);
 /* READY=1 arrived on NOTIFY_SOCKET from pid. */
 void pmc_instance_notify_ready(struct pmc_daemon *d, int pid);
 
+/* A running process an earlier image of this daemon handed over (pmc update). */
+struct pmc_instance_handoff {
+	int pid;
+	uint64_t pid_start;
+	int64_t started_at;
+	int out_fd, err_fd, channel_fd; /* -1: none */
+	bool launching;                 /* not ready yet: listen_timeout starts again */
+	bool ready_by_timeout;
+};
+/* Take it over as this instance's running process (fds taken). 0 or -errno with *cause. */
+int pmc_instance_adopt(struct pmc_instance *inst, const struct pmc_instance_handoff *h,
+		       char **cause);
+
 #endif

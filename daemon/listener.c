@@ -7,6 +7,7 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <netdb.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -256,4 +257,22 @@ void pmc_listeners_close(struct pmc_listeners *ls)
 		ls->list = l->next;
 		listener_free(l);
 	}
+}
+
+void pmc_listeners_adopt(struct pmc_listeners *ls, const char *app, const char *address,
+			 const char *fdname, int fd)
+{
+	struct pmc_listener *l = xcalloc(1, sizeof *l), **tail;
+
+	l->address = xstrdup(address);
+	l->is_unix = strncmp(address, "unix:", 5) == 0;
+	if (!l->is_unix && strrchr(address, ':'))
+		l->port = atoi(strrchr(address, ':') + 1);
+	l->fd = fd;
+	fcntl(fd, F_SETFD, FD_CLOEXEC);
+	l->fdname = xstrdup(fdname);
+	l->owner = xstrdup(app);
+	for (tail = &ls->list; *tail; tail = &(*tail)->next)
+		;
+	*tail = l;
 }

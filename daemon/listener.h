@@ -43,6 +43,9 @@ void pmc_listeners_release_app(struct pmc_listeners *ls, const char *app);
 /* The app's listeners in acquisition order, into out (at most max); returns the count. */
 size_t pmc_listeners_of(struct pmc_listeners *ls, const char *app, struct pmc_listener **out,
 			size_t max);
+/* Take over a socket bound by an earlier image of this daemon (pmc update). */
+void pmc_listeners_adopt(struct pmc_listeners *ls, const char *app, const char *address,
+			 const char *fdname, int fd);
 /* Close everything (daemon shutdown). */
 void pmc_listeners_close(struct pmc_listeners *ls);
 

@@ -67,6 +67,8 @@ struct pmc_logstream {
 	bool done;     /* and written */
 	bool closing;  /* the owner let go */
 	bool paused;   /* a follower is behind */
+	bool held;     /* a handoff to a new daemon image: nothing more is read */
+	bool hold_flushed; /* and the formatter's held bytes went out */
 	bool no_poll;  /* the poll handle could not be set up */
 	bool splicing; /* reqs[0] is a splice in flight */
 	bool no_splice; /* the file refused splice(2): copy */
@@ -427,9 +429,15 @@ static bool can_splice(struct pmc_logstream *s)
 
 static void grow_pipe(struct pmc_logstream *s);
 
+static void hold_flush(struct pmc_logstream *s);
+
 static void on_spliced(struct pmc_logstream *s, struct pmc_logfile_req *req)
 {
 	s->splicing = false;
+	if (s->held && !s->hold_flushed && !req->splice_eof) {
+		hold_flush(s); /* a handoff waits for this splice: the rest stays in the pipe */
+		return;
+	}
 	if (req->status == -EINVAL)
 		s->no_splice = true;
 	if (req->spliced >= READ_SIZE && !s->big)
@@ -475,6 +483,8 @@ static void on_written(struct pmc_logfile_req *req)
 	chunk_written(s);
 	if (s->eof)
 		finish_input(s);
+	else if (s->held && !s->hold_flushed)
+		hold_flush(s);
 	else
 		pump(s);
 }
@@ -517,7 +527,7 @@ static void pump(struct pmc_logstream *s)
 	for (int turn = 0; s->closing || turn < READS_PER_TURN; turn++) {
 		ssize_t n;
 
-		if (s->pending || s->done || s->eof || s->paused)
+		if (s->pending || s->done || s->eof || s->paused || s->held)
 			return;
 		if (can_splice(s) && splice_out(s))
 			return;
@@ -616,6 +626,45 @@ void pmc_logstream_close(struct pmc_logstream *s)
 	}
 	poll_stop(s);
 	pump(s); /* takes what is there now, then ends */
+}
+
+/* What the formatter holds of a line goes out as it is: the next reader continues it. */
+static void hold_flush(struct pmc_logstream *s)
+{
+	s->hold_flushed = true;
+	pmc_logfmt_flush(&s->fmt, false, &s->out);
+	if (!write_out(s))
+		chunk_written(s);
+}
+
+void pmc_logstream_hold(struct pmc_logstream *s)
+{
+	if (s->held || s->done || s->closing)
+		return;
+	s->held = true;
+	s->hold_flushed = false;
+	poll_stop(s);
+	if (!s->pending && !s->eof)
+		hold_flush(s);
+}
+
+bool pmc_logstream_held(const struct pmc_logstream *s)
+{
+	return s->done || (s->held && s->hold_flushed && !s->pending);
+}
+
+void pmc_logstream_resume(struct pmc_logstream *s)
+{
+	if (!s->held)
+		return;
+	s->held = false;
+	if (!s->pending)
+		pump(s);
+}
+
+int pmc_logstream_fd(const struct pmc_logstream *s)
+{
+	return s->done ? -1 : s->fd;
 }
 
 /* ---- Files of every stream --------------------------------------------- */

@@ -47,6 +47,17 @@ bool pmc_logstream_done(const struct pmc_logstream *s);
 void pmc_logstream_close(struct pmc_logstream *s);
 
 /*
+ * Handing the pipe to a new daemon image (pmc update): hold stops reading, and
+ * once held() says so, every byte read is in the files (a line cut short is
+ * written as it is, for the next reader to continue); the unread rest waits in
+ * the pipe, whose fd is pmc_logstream_fd (-1 once ended). resume undoes hold.
+ */
+void pmc_logstream_hold(struct pmc_logstream *s);
+bool pmc_logstream_held(const struct pmc_logstream *s);
+void pmc_logstream_resume(struct pmc_logstream *s);
+int pmc_logstream_fd(const struct pmc_logstream *s);
+
+/*
  * Daemon-wide settings: rotation defaults from HOME/pmcd.conf, and the
  * daemon's own log (redirected: stderr points at it and is reopened with the
  * log files). Problems with pmcd.conf are logged, not fatal.

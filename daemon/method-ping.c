@@ -16,6 +16,7 @@ static void method_ping(struct pmc_daemon *d, struct pmc_call *call, const cJSON
 	cJSON_AddNumberToObject(result, "protocol", PMC_PROTOCOL_VERSION);
 	cJSON_AddNumberToObject(result, "pid", getpid());
 	cJSON_AddStringToObject(result, "home", d->paths.home);
+	cJSON_AddNumberToObject(result, "started_at", (double)d->started_wall);
 	cJSON_AddNumberToObject(result, "uptime_ms", (double)(pmc_clock_mono_ms() - d->started_mono));
 	pmc_call_reply(call, result);
 }

@@ -12,7 +12,7 @@ static const struct pmc_method *const method_table[] = {
 	&pmc_method_monit,   &pmc_method_ping,
 	&pmc_method_reload,  &pmc_method_reloadLogs, &pmc_method_reset, &pmc_method_restart,
 	&pmc_method_resurrect, &pmc_method_save,
-	&pmc_method_scale,   &pmc_method_start,      &pmc_method_stop,
+	&pmc_method_scale,   &pmc_method_start,      &pmc_method_stop,   &pmc_method_update,
 };
 
 static int compare(const void *key, const void *entry)

@@ -42,7 +42,7 @@ int pmc_method_targets_env(struct pmc_daemon *d, const cJSON *params,
 extern const struct pmc_method pmc_method_delete, pmc_method_describe, pmc_method_flush,
 	pmc_method_history, pmc_method_kill, pmc_method_list, pmc_method_logs, pmc_method_metrics, pmc_method_monit, pmc_method_ping,
 	pmc_method_reload, pmc_method_reloadLogs, pmc_method_reset, pmc_method_restart,
-	pmc_method_scale, pmc_method_start, pmc_method_stop;
+	pmc_method_scale, pmc_method_start, pmc_method_stop, pmc_method_update;
 extern const struct pmc_method pmc_method_resurrect, pmc_method_save;
 
 #endif

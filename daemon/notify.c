@@ -3,6 +3,7 @@
 #include "notify.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -77,11 +78,31 @@ static void on_readable(uv_poll_t *poll, int status, int events)
 	}
 }
 
+struct pmc_notify *pmc_notify_adopt(uv_loop_t *loop, int fd, const char *path,
+				    pmc_notify_ready_cb cb, void *data)
+{
+	struct pmc_notify *n = xcalloc(1, sizeof *n);
+
+	fcntl(fd, F_SETFD, FD_CLOEXEC);
+	n->fd = fd;
+	n->path = xstrdup(path);
+	n->cb = cb;
+	n->data = data;
+	uv_poll_init(loop, &n->poll, fd);
+	n->poll.data = n;
+	uv_poll_start(&n->poll, UV_READABLE, on_readable);
+	return n;
+}
+
+int pmc_notify_fd(const struct pmc_notify *n)
+{
+	return n ? n->fd : -1;
+}
+
 int pmc_notify_open(uv_loop_t *loop, const char *path, pmc_notify_ready_cb cb, void *data,
 		    struct pmc_notify **out, char **cause)
 {
 	struct sockaddr_un sun = { .sun_family = AF_UNIX };
-	struct pmc_notify *n;
 	int fd, one = 1, err;
 
 	if (strlen(path) >= sizeof sun.sun_path) {
@@ -100,15 +121,7 @@ int pmc_notify_open(uv_loop_t *loop, const char *path, pmc_notify_ready_cb cb, v
 		errno = err;
 		goto fail;
 	}
-	n = xcalloc(1, sizeof *n);
-	n->fd = fd;
-	n->path = xstrdup(path);
-	n->cb = cb;
-	n->data = data;
-	uv_poll_init(loop, &n->poll, fd);
-	n->poll.data = n;
-	uv_poll_start(&n->poll, UV_READABLE, on_readable);
-	*out = n;
+	*out = pmc_notify_adopt(loop, fd, path, cb, data);
 	return 0;
 fail:
 	err = -errno;

@@ -17,6 +17,7 @@
 #include <strings.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -47,6 +48,9 @@ struct pmc_proc {
 	bool waiting_eof; /* finished; the pipes are being drained */
 	bool reported;   /* the exit was reported (or would have been) */
 	bool released;   /* the owner let go: no callback any more */
+	bool adopted;    /* spawned by an earlier image of this daemon: watched by pidfd */
+	int pidfd;
+	uv_poll_t pidpoll; /* instead of the process handle when adopted */
 	uint64_t kill_deadline;
 	uint64_t killed_at;
 	struct pmc_sup_exit exit;
@@ -195,7 +199,12 @@ void pmc_proc_release(struct pmc_proc *proc)
 	pmc_logstream_close(proc->err);
 	proc->out = proc->err = NULL;
 	close_handle(proc, (uv_handle_t *)&proc->timer);
-	close_handle(proc, (uv_handle_t *)&proc->process);
+	if (proc->adopted) {
+		close_handle(proc, (uv_handle_t *)&proc->pidpoll);
+		close(proc->pidfd);
+	} else {
+		close_handle(proc, (uv_handle_t *)&proc->process);
+	}
 }
 
 /* The leader's pid, which is also the process group id. */
@@ -323,10 +332,8 @@ static void on_timer(uv_timer_t *timer)
 	proc->killed_at = uv_now(proc->loop);
 }
 
-static void on_process_exit(uv_process_t *process, int64_t status, int term_signal)
+static void leader_exited(struct pmc_proc *proc, int64_t status, int term_signal)
 {
-	struct pmc_proc *proc = process->data;
-
 	proc->reaped = true;
 	live_remove(proc);
 	proc->exit.code = term_signal ? -1 : (int)status;
@@ -335,6 +342,33 @@ static void on_process_exit(uv_process_t *process, int64_t status, int term_sign
 		return;
 	uv_timer_stop(&proc->timer);
 	check_group(proc);
+}
+
+static void on_process_exit(uv_process_t *process, int64_t status, int term_signal)
+{
+	leader_exited(process->data, status, term_signal);
+}
+
+/* An adopted leader is still our child (exec kept the pid): reap it when its pidfd says so. */
+static void on_pidfd(uv_poll_t *poll, int status, int events)
+{
+	struct pmc_proc *proc = poll->data;
+	int st;
+	pid_t r;
+
+	(void)status;
+	(void)events;
+	do
+		r = waitpid(proc->pid, &st, WNOHANG);
+	while (r < 0 && errno == EINTR);
+	if (r == 0)
+		return;
+	uv_poll_stop(poll);
+	if (r < 0) {
+		leader_exited(proc, -1, 0); /* reaped elsewhere: the status is unknown */
+		return;
+	}
+	leader_exited(proc, WIFEXITED(st) ? WEXITSTATUS(st) : 0, WIFSIGNALED(st) ? WTERMSIG(st) : 0);
 }
 
 /* Signal the group now, SIGKILL it at the deadline; only the first call counts. */
@@ -535,6 +569,77 @@ out:
 			close_handle(proc, (uv_handle_t *)&proc->process);
 	}
 	return err;
+}
+
+int pmc_proc_adopt(uv_loop_t *loop, int pid, int out_fd, int err_fd,
+		   const struct pmc_proc_spec *spec, pmc_proc_exit_cb cb, void *data,
+		   struct pmc_proc **out, char **cause)
+{
+	struct pmc_proc *proc;
+	int pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
+
+	*out = NULL;
+	if (pidfd < 0) {
+		*cause = xasprintf("cannot watch pid %d: %s", pid, strerror(errno));
+		return -errno;
+	}
+	fcntl(pidfd, F_SETFD, FD_CLOEXEC);
+	proc = xcalloc(1, sizeof *proc);
+	proc->loop = loop;
+	proc->cb = cb;
+	proc->data = data;
+	proc->exit.code = -1;
+	proc->pid = pid;
+	proc->adopted = true;
+	proc->pidfd = pidfd;
+	uv_timer_init(loop, &proc->timer);
+	proc->timer.data = proc;
+	uv_poll_init(loop, &proc->pidpoll, pidfd);
+	proc->pidpoll.data = proc;
+	proc->handles = 2;
+	become_subreaper();
+	proc->next_live = live_leaders;
+	live_leaders = proc;
+	proc->out = out_fd >= 0 ? pmc_logstream_start(loop, out_fd, false, spec->out_path, spec->log,
+						      on_stream_done, proc)
+				: NULL;
+	proc->err = err_fd >= 0 ? pmc_logstream_start(loop, err_fd, true, spec->err_path, spec->log,
+						      on_stream_done, proc)
+				: NULL;
+	uv_poll_start(&proc->pidpoll, UV_READABLE, on_pidfd);
+	*out = proc;
+	return 0;
+}
+
+void pmc_proc_hold(struct pmc_proc *proc, bool hold)
+{
+	struct pmc_logstream *streams[] = { proc->out, proc->err };
+
+	for (int i = 0; i < 2; i++) {
+		if (!streams[i])
+			continue;
+		if (hold)
+			pmc_logstream_hold(streams[i]);
+		else
+			pmc_logstream_resume(streams[i]);
+	}
+}
+
+bool pmc_proc_held(const struct pmc_proc *proc)
+{
+	return (!proc->out || pmc_logstream_held(proc->out)) &&
+	       (!proc->err || pmc_logstream_held(proc->err));
+}
+
+void pmc_proc_fds(const struct pmc_proc *proc, int *out_fd, int *err_fd)
+{
+	*out_fd = proc->out ? pmc_logstream_fd(proc->out) : -1;
+	*err_fd = proc->err ? pmc_logstream_fd(proc->err) : -1;
+}
+
+bool pmc_proc_busy(const struct pmc_proc *proc)
+{
+	return proc->stopping || proc->reaped || proc->finished;
 }
 
 static bool is_live_leader(int pid)

@@ -39,6 +39,23 @@ typedef void (*pmc_proc_exit_cb)(struct pmc_proc *proc, const struct pmc_sup_exi
 int pmc_proc_spawn(uv_loop_t *loop, const struct pmc_proc_spec *spec, pmc_proc_exit_cb cb,
 		   void *data, struct pmc_proc **out, char **cause);
 
+/*
+ * Take over a child an earlier image of this daemon spawned (pmc update: the
+ * pid and its parent are unchanged) with the read ends of its output pipes
+ * (taken over; -1: none). spec gives only out_path, err_path and log. The exit
+ * status is the real one: it is still our child.
+ */
+int pmc_proc_adopt(uv_loop_t *loop, int pid, int out_fd, int err_fd,
+		   const struct pmc_proc_spec *spec, pmc_proc_exit_cb cb, void *data,
+		   struct pmc_proc **out, char **cause);
+/* Stop (hold) or resume reading the output for a handoff; held: every byte read is written. */
+void pmc_proc_hold(struct pmc_proc *proc, bool hold);
+bool pmc_proc_held(const struct pmc_proc *proc);
+/* The read ends of the output pipes (borrowed; -1 when ended). */
+void pmc_proc_fds(const struct pmc_proc *proc, int *out_fd, int *err_fd);
+/* Being stopped or its exit being handled: not a process to hand over. */
+bool pmc_proc_busy(const struct pmc_proc *proc);
+
 int pmc_proc_pid(const struct pmc_proc *proc);
 /* starttime field of /proc/<pid>/stat (clock ticks after boot), 0 if unknown. */
 uint64_t pmc_proc_start_ticks(int pid);

@@ -145,7 +145,10 @@ static void swap_in(struct pmc_reload *r, struct slot *s)
 	s->fresh->shadow = false;
 	s->fresh->sup.policy = &app->def.policy;
 	pmc_registry_instance_link(&d->registry, s->fresh);
+	pmc_store_begin(d->store);
 	pmc_instance_persist(s->fresh);
+	pmc_store_replacement_delete(d->store, s->fresh->pm_id);
+	pmc_store_commit(d->store);
 	progress(r, s, "replaced", NULL);
 	pmc_instance_free(s->old);
 	s->old = s->fresh; /* for the ids of the answer */

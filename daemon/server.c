@@ -3,6 +3,7 @@
 #include "server.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -334,30 +335,62 @@ static void on_connection(uv_stream_t *listener, int status)
 
 static void on_server_closed(uv_handle_t *handle);
 
-int pmc_server_start(struct pmc_daemon *d, const char *path, struct pmc_server **out,
-		     char **cause)
+static void on_server_closed(uv_handle_t *handle);
+
+static struct pmc_server *server_new(struct pmc_daemon *d)
 {
 	struct pmc_server *server = xcalloc(1, sizeof *server);
-	mode_t old_umask;
-	int err;
 
 	server->daemon = d;
 	uv_pipe_init(d->loop, &server->pipe, 0);
 	server->pipe.data = server;
-	old_umask = umask(0177); /* the socket is born 0600: no window for others */
-	err = uv_pipe_bind(&server->pipe, path);
-	umask(old_umask);
-	if (err == 0 && chmod(path, 0600) < 0)
-		err = -errno;
+	return server;
+}
+
+/* The socket is bound (err 0): listen. On failure the server goes with its close. */
+static int server_listen(struct pmc_server *server, int err, const char *what,
+			 struct pmc_server **out, char **cause)
+{
 	if (err == 0)
 		err = uv_listen((uv_stream_t *)&server->pipe, 128, on_connection);
 	if (err < 0) {
-		*cause = xasprintf("cannot listen on %s: %s", path, uv_strerror(err));
+		*cause = xasprintf("cannot listen on %s: %s", what, uv_strerror(err));
 		uv_close((uv_handle_t *)&server->pipe, on_server_closed);
 		return err;
 	}
 	*out = server;
 	return 0;
+}
+
+int pmc_server_start(struct pmc_daemon *d, const char *path, struct pmc_server **out,
+		     char **cause)
+{
+	struct pmc_server *server = server_new(d);
+	mode_t old_umask;
+	int err;
+
+	old_umask = umask(0177); /* the socket is born 0600: no window for others */
+	err = uv_pipe_bind(&server->pipe, path);
+	umask(old_umask);
+	if (err == 0 && chmod(path, 0600) < 0)
+		err = -errno;
+	return server_listen(server, err, path, out, cause);
+}
+
+int pmc_server_adopt(struct pmc_daemon *d, int fd, struct pmc_server **out, char **cause)
+{
+	struct pmc_server *server = server_new(d);
+
+	fcntl(fd, F_SETFD, FD_CLOEXEC);
+	return server_listen(server, uv_pipe_open(&server->pipe, fd), "the inherited socket", out,
+			     cause);
+}
+
+int pmc_server_fd(struct pmc_server *server)
+{
+	uv_os_fd_t fd = -1;
+
+	return uv_fileno((uv_handle_t *)&server->pipe, &fd) == 0 ? fd : -1;
 }
 
 static void on_server_closed(uv_handle_t *handle)

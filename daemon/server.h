@@ -34,6 +34,10 @@ int pmc_server_start(struct pmc_daemon *d, const char *path, struct pmc_server *
 		     char **cause);
 /* Stop accepting, close every client; memory is freed in close callbacks. */
 void pmc_server_close(struct pmc_server *server);
+/* Listen on an inherited, already listening socket (pmc update). 0 or -errno with *cause. */
+int pmc_server_adopt(struct pmc_daemon *d, int fd, struct pmc_server **out, char **cause);
+/* The listening socket's fd (borrowed), or -1. */
+int pmc_server_fd(struct pmc_server *server);
 
 /* Reply with a result (takes ownership of result) and free the call. */
 void pmc_call_reply(struct pmc_call *call, cJSON *result);

@@ -53,6 +53,14 @@ const char *const pmc_store_migrations[] = {
 	"  saved_at INTEGER NOT NULL,"
 	"  json TEXT NOT NULL"
 	");",
+	/* 1 -> 2: a rolling reload's replacement processes, until they take their
+	 * instance's place, so a daemon that died mid-reload leaves none behind. */
+	"CREATE TABLE replacements ("
+	"  pm_id INTEGER PRIMARY KEY,"
+	"  app TEXT NOT NULL,"
+	"  pid INTEGER NOT NULL,"
+	"  pid_start INTEGER NOT NULL"
+	");",
 };
 
 const size_t pmc_store_migrations_n = sizeof(pmc_store_migrations) / sizeof(pmc_store_migrations[0]);

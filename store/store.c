@@ -40,6 +40,9 @@ enum stmt_id {
 	ST_DUMP_PUT,
 	ST_DUMP_GET,
 	ST_DUMP_LIST,
+	ST_REPLACEMENT_PUT,
+	ST_REPLACEMENT_DELETE,
+	ST_REPLACEMENT_LIST,
 	ST_COUNT
 };
 
@@ -91,6 +94,13 @@ static const char *const stmt_sql[ST_COUNT] = {
 			"saved_at = excluded.saved_at, json = excluded.json",
 	[ST_DUMP_GET] = "SELECT json FROM dumps WHERE name = ?1",
 	[ST_DUMP_LIST] = "SELECT name, saved_at FROM dumps ORDER BY name",
+	[ST_REPLACEMENT_PUT] = "INSERT INTO replacements (pm_id, app, pid, pid_start) "
+			       "VALUES (?1, ?2, ?3, ?4) ON CONFLICT (pm_id) DO UPDATE SET "
+			       "app = excluded.app, pid = excluded.pid, "
+			       "pid_start = excluded.pid_start",
+	[ST_REPLACEMENT_DELETE] = "DELETE FROM replacements WHERE pm_id = ?1",
+	[ST_REPLACEMENT_LIST] = "SELECT pm_id, app, pid, pid_start FROM replacements "
+				"ORDER BY pm_id",
 };
 
 struct pmc_store {
@@ -638,6 +648,56 @@ void pmc_store_instances_free(struct pmc_store_instance *insts, size_t n)
 		free(insts[i].status);
 	}
 	free(insts);
+}
+
+/* Record a reload's replacement process of pm_id; 0 or an SQLite error. */
+int pmc_store_replacement_put(struct pmc_store *store, const struct pmc_store_instance *inst)
+{
+	struct binder b = {store->stmt[ST_REPLACEMENT_PUT], SQLITE_OK};
+
+	bind_int64(&b, 1, inst->pm_id);
+	bind_text(&b, 2, inst->app);
+	bind_int64(&b, 3, inst->pid);
+	bind_int64(&b, 4, (int64_t)inst->pid_start);
+	return run_bound(store, &b);
+}
+
+/* Forget the replacement of pm_id (none is fine); 0 or an SQLite error. */
+int pmc_store_replacement_delete(struct pmc_store *store, int pm_id)
+{
+	struct binder b = {store->stmt[ST_REPLACEMENT_DELETE], SQLITE_OK};
+
+	bind_int64(&b, 1, pm_id);
+	return run_bound(store, &b);
+}
+
+static void read_replacement(sqlite3_stmt *st, void *row)
+{
+	struct pmc_store_instance *i = row;
+
+	memset(i, 0, sizeof *i);
+	i->pm_id = sqlite3_column_int(st, 0);
+	i->app = column_dup(st, 1);
+	i->pid = sqlite3_column_int(st, 2);
+	i->pid_start = (uint64_t)sqlite3_column_int64(st, 3);
+	i->exit_code = -1;
+}
+
+/* Every recorded replacement by pm_id: pm_id, app, pid and pid_start are set. */
+int pmc_store_replacement_list(struct pmc_store *store, struct pmc_store_instance **insts,
+			       size_t *n)
+{
+	void *rows;
+	int ret = list_rows(store, store->stmt[ST_REPLACEMENT_LIST], &rows, n, sizeof(**insts),
+			    read_replacement);
+
+	if (ret < 0) {
+		pmc_store_instances_free(rows, *n);
+		rows = NULL;
+		*n = 0;
+	}
+	*insts = rows;
+	return ret;
 }
 
 /*

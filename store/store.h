@@ -87,6 +87,17 @@ int pmc_store_instance_list(struct pmc_store *store, struct pmc_store_instance *
 			    size_t *n);
 void pmc_store_instances_free(struct pmc_store_instance *insts, size_t n);
 
+/*
+ * A rolling reload's replacement process, recorded until it takes its instance's
+ * place (then it is an instance row) or ends: pm_id, app, pid and pid_start are
+ * used. Put and delete return 0 or -errno; list is ordered by pm_id (free with
+ * pmc_store_instances_free).
+ */
+int pmc_store_replacement_put(struct pmc_store *store, const struct pmc_store_instance *inst);
+int pmc_store_replacement_delete(struct pmc_store *store, int pm_id);
+int pmc_store_replacement_list(struct pmc_store *store, struct pmc_store_instance **insts,
+			       size_t *n);
+
 /* Append a history row (sets ev->id) and prune beyond PMC_STORE_EVENTS_MAX; 0 or -EIO. */
 int pmc_store_event_add(struct pmc_store *store, struct pmc_store_event *ev);
 /*

@@ -77,9 +77,9 @@ no_daemon() {
 	assert_contains "$output" frobnicate
 }
 
-@test "ping prints msg, version, protocol and pid as JSON" {
+@test "ping prints msg, version, protocol, pid and started_at as JSON" {
 	run -0 --separate-stderr pmc ping
-	assert_eq "$(pyjson 'sorted(d)' <<<"$output")" '["msg", "pid", "protocol", "version"]'
+	assert_eq "$(pyjson 'sorted(d)' <<<"$output")" '["msg", "pid", "protocol", "started_at", "version"]'
 	assert_eq "$(pyjson '[d["msg"], d["version"], d["protocol"]]' <<<"$output")" '["pong", "0.1.0", 1]'
 	assert_eq "$(pyjson 'd["pid"]' <<<"$output")" "$(daemon_pid)"
 }

@@ -116,7 +116,7 @@ EOF
 @test "3: the daemon speaks another protocol" {
 	fake_daemon proto99
 	run -3 --separate-stderr pmc ping
-	assert_eq "$stderr" 'pmc: daemon speaks protocol 99, this pmc speaks 1: run `pmc kill` and retry'
+	assert_eq "$stderr" 'pmc: daemon speaks protocol 99, this pmc speaks 1: run `pmc update` to re-execute the installed pmcd with the apps kept running (or `pmc kill` and retry)'
 	kill "$FAKE"
 }
 

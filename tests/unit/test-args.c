@@ -509,7 +509,7 @@ static void test_table_sorted(void **state)
 
 	(void)state;
 	cmds = pmc_cli_commands(&n);
-	assert_int_equal(n, 28);
+	assert_int_equal(n, 29);
 	for (i = 1; i < n; i++)
 		assert_true(strcmp(cmds[i - 1]->name, cmds[i]->name) < 0);
 	for (i = 0; i < n; i++) {

@@ -381,6 +381,46 @@ static void test_instances(void **state)
 	pmc_store_close(s);
 }
 
+/* A reload's replacements: kept apart from the instance rows, until deleted. */
+static void test_replacements(void **state)
+{
+	struct fixture *f = *state;
+	struct pmc_store *s = open_ok(f->path);
+	struct pmc_store_instance a = mk_inst(4, "web", 0), b = mk_inst(1, "web", 1);
+	struct pmc_store_instance *rows;
+	size_t n;
+
+	a.pid = 4242;
+	a.pid_start = UINT64_MAX - 1;
+	b.pid = 77;
+	b.pid_start = 9;
+	assert_int_equal(pmc_store_replacement_put(s, &a), 0);
+	assert_int_equal(pmc_store_replacement_put(s, &b), 0);
+	a.pid = 4343; /* a second attempt for the same pm_id replaces the first */
+	assert_int_equal(pmc_store_replacement_put(s, &a), 0);
+	assert_int_equal(pmc_store_replacement_list(s, &rows, &n), 0);
+	assert_int_equal(n, 2);
+	assert_int_equal(rows[0].pm_id, 1);
+	assert_int_equal(rows[0].pid, 77);
+	assert_int_equal(rows[1].pm_id, 4);
+	assert_int_equal(rows[1].pid, 4343);
+	assert_true(rows[1].pid_start == UINT64_MAX - 1);
+	assert_string_equal(rows[1].app, "web");
+	assert_null(rows[1].status);
+	pmc_store_instances_free(rows, n);
+	/* No instance row came of it. */
+	assert_int_equal(pmc_store_instance_list(s, &rows, &n), 0);
+	assert_int_equal(n, 0);
+	pmc_store_instances_free(rows, n);
+	assert_int_equal(pmc_store_replacement_delete(s, 4), 0);
+	assert_int_equal(pmc_store_replacement_delete(s, 99), 0);
+	assert_int_equal(pmc_store_replacement_list(s, &rows, &n), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(rows[0].pm_id, 1);
+	pmc_store_instances_free(rows, n);
+	pmc_store_close(s);
+}
+
 static void test_instance_unknown_app(void **state)
 {
 	struct fixture *f = *state;
@@ -998,6 +1038,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_apps, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_instances, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_instance_unknown_app, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_replacements, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_events, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_events_retention, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_dumps, setup, teardown),

@@ -39,23 +39,37 @@ load helper
 	assert_eq "$(restarts_of slow)" 0
 }
 
-@test "--exp-backoff-restart-delay 100: prev_restart_delay 100, 150, 225, 337 ..." {
-	pmc start crash.sh --name backoff --exp-backoff-restart-delay 100 --max-restarts 50 -- 1 >/dev/null
+@test "--exp-backoff-restart-delay 300: prev_restart_delay 300, 450, 675, 1012; history gaps as long" {
+	# Delays of 300 ms and more: each value stays visible long enough to be polled
+	# even on a loaded machine.
+	pmc start crash.sh --name backoff --exp-backoff-restart-delay 300 --max-restarts 50 -- 1 >/dev/null
 	local seen=" " v
 	collect() {
 		v=$(env_of backoff prev_restart_delay)
 		[[ "$seen" == *" $v "* ]] || seen="$seen$v "
-		[[ "$seen" == *" 337 "* ]]
+		[[ "$seen" == *" 1012 "* ]]
 	}
-	wait_until 20 collect
+	wait_until 30 collect
 	pmc stop backoff >/dev/null
 	# Values seen in order, each from PM2's sequence (floor(prev * 1.5)).
 	PMC_E2E_SEEN=$seen run -0 python3 -c '
 import os
 seen = [int(x) for x in os.environ["PMC_E2E_SEEN"].split() if x != "0"]
-want = [100, 150, 225, 337]
-assert seen == [w for w in want if w in seen] and seen[-1] == 337 and 100 <= seen[0], seen
+want = [300, 450, 675, 1012]
+assert seen == [w for w in want if w in seen] and seen[-1] == 1012 and len(seen) >= 2, seen
 print("ok")'
+	assert_eq "$output" ok
+	# And the restarts really waited that long: exit to restart, in the history.
+	run -0 python3 -c '
+import json, sys
+ev = json.load(sys.stdin)["events"]
+gaps = []
+for a, b in zip(ev, ev[1:]):
+    if a["kind"] == "exit" and b["kind"] == "restart":
+        gaps.append(b["at"] - a["at"])
+want = [300, 450, 675, 1012]
+assert len(gaps) >= 3 and all(g >= w - 1 for g, w in zip(gaps, want)), gaps
+print("ok")' < <(pmc history backoff --json --limit 100)
 	assert_eq "$output" ok
 }
 

@@ -15,6 +15,17 @@ runtime_bg() {
 	record_pid "$RT"
 }
 
+# A failed test shows what the runtime printed.
+teardown() {
+	if [ -z "${BATS_TEST_COMPLETED:-}" ] && [ -n "${ERR:-}" ]; then
+		echo "# --- runtime stdout (last lines) ---" >&2
+		tail -n 20 "$OUT" >&2 2>/dev/null
+		echo "# --- runtime stderr (last lines) ---" >&2
+		tail -n 40 "$ERR" >&2 2>/dev/null
+	fi
+	_e2e_teardown
+}
+
 # Wait for the runtime to end; RC is its exit status.
 runtime_wait() {
 	wait_until 30 '! alive $RT'

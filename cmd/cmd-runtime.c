@@ -303,6 +303,8 @@ static int exit_status(struct runtime *rt)
 	return PMC_EXIT_DAEMON;
 }
 
+static char stderr_buf[1 << 16];
+
 static int run_runtime(struct pmc_cli *cli, const struct pmc_args *args)
 {
 	struct runtime rt = {.cli = cli, .args = args, .sfd = -1, .tfd = -1, .efd = -1};
@@ -312,6 +314,9 @@ static int run_runtime(struct pmc_cli *cli, const struct pmc_args *args)
 	rc = pmc_cli_paths(cli);
 	if (rc)
 		return rc;
+	/* pmcd writes its own lines to the same stderr: each of ours must be one write(2),
+	 * or a daemon line could land inside an app's line. */
+	setvbuf(stderr, stderr_buf, _IOLBF, sizeof stderr_buf);
 	/* Orphans of the apps come here when this is not PID 1 already. */
 	prctl(PR_SET_CHILD_SUBREAPER, 1);
 	if (open_events(&rt) < 0) {

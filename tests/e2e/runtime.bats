@@ -15,6 +15,12 @@ runtime_bg() {
 	record_pid "$RT"
 }
 
+# Until the runtime's daemon took the home: a pmc call before that would start a
+# daemon of its own, and the runtime's would then refuse to run.
+runtime_up() {
+	wait_until 10 'grep -q "^\[pmc\] Starting" "$OUT"'
+}
+
 # A failed test shows what the runtime printed.
 teardown() {
 	if [ -z "${BATS_TEST_COMPLETED:-}" ] && [ -n "${ERR:-}" ]; then
@@ -90,6 +96,7 @@ runtime_wait() {
 	runtime_wait
 	assert_eq "$RC" 0
 	runtime_bg crash.sh --name kept --no-autorestart --no-auto-exit -- 3
+	runtime_up
 	wait_until 10 'status_is kept stopped'
 	sleep 4 # longer than the three checks that would end it
 	alive "$RT"
@@ -154,6 +161,7 @@ runtime_wait() {
 
 @test "a second runtime in the same home is refused" {
 	runtime_bg sleeper.sh
+	runtime_up
 	wait_until 10 'status_is sleeper online'
 	run -3 pmc-runtime sleeper.sh --name other
 	assert_contains "$output" "another pmcd is running"

@@ -126,7 +126,8 @@ assert_terminal_restored() {
 	local dpid
 	dpid=$(daemon_pid)
 	kill -KILL "$dpid"
-	dead "$dpid"
+	# A large process takes a moment to be torn down after SIGKILL.
+	wait_until 10 "dead $dpid"
 	wait_until 10 'screen_has "rc=3"'
 	run screen
 	assert_contains "$output" "pmc: the daemon went away (it stopped or was killed): monit ended"

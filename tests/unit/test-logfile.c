@@ -46,26 +46,6 @@ static char *tpath(const char *name)
 	return xasprintf("%s/%s", tmpdir, name);
 }
 
-/* The whole file, NUL-terminated; NULL when missing. */
-static char *slurp(const char *path)
-{
-	size_t len = 0, cap = 4096;
-	char *buf;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	ssize_t n;
-
-	if (fd < 0)
-		return NULL;
-	buf = xmalloc(cap + 1);
-	while ((n = read(fd, buf + len, cap - len)) > 0) {
-		len += (size_t)n;
-		if (len == cap)
-			buf = xrealloc(buf, (cap *= 2) + 1);
-	}
-	close(fd);
-	buf[len] = '\0';
-	return buf;
-}
 
 static char *gunzip(const char *path)
 {
@@ -94,7 +74,7 @@ static bool exists(const char *path)
 
 static void assert_file(const char *path, const char *want)
 {
-	char *got = slurp(path);
+	char *got = test_slurp(path, NULL);
 
 	if (!got)
 		fail_msg("%s is missing", path);
@@ -488,7 +468,7 @@ static void test_rotation_numbered(void **state)
 	stream_lines(&loop, f, 100, 1);
 	/* Three rotated files and the current one; older ones deleted. */
 	for (int i = 3; i >= 1; i--) {
-		char *name = pmc_logfile_rotated_name(path, i, false), *text = slurp(name);
+		char *name = pmc_logfile_rotated_name(path, i, false), *text = test_slurp(name, NULL);
 		struct stat st;
 		assert_non_null(text);
 		assert_int_equal(stat(name, &st), 0);
@@ -503,7 +483,7 @@ static void test_rotation_numbered(void **state)
 		char *name = pmc_logfile_rotated_name(path, 4, false);
 		assert_false(exists(name));
 		free(name);
-		char *text = slurp(path);
+		char *text = test_slurp(path, NULL);
 		append(&all, text);
 		free(text);
 	}
@@ -525,14 +505,14 @@ static char *read_back(const char *path, int retain, bool gz)
 
 	for (int i = retain; i >= 1; i--) {
 		char *name = pmc_logfile_rotated_name(path, i, gz);
-		char *text = gz ? gunzip(name) : slurp(name);
+		char *text = gz ? gunzip(name) : test_slurp(name, NULL);
 		if (text)
 			append(&all, text);
 		free(text);
 		free(name);
 	}
 	{
-		char *text = slurp(path);
+		char *text = test_slurp(path, NULL);
 		append(&all, text ? text : "");
 		free(text);
 	}
@@ -673,7 +653,7 @@ static void test_rotation_dated(void **state)
 	assert_int_equal(n, 2);
 	qsort(found, (size_t)n, sizeof found[0], dated_order);
 	for (int i = 0; i <= n; i++) {
-		char *text = slurp(i < n ? found[i].name : path);
+		char *text = test_slurp(i < n ? found[i].name : path, NULL);
 		append(&all, text);
 		free(text);
 	}

@@ -25,21 +25,16 @@
 #error "FIXTURES must name tests/unit/fixtures"
 #endif
 
+/* A fixture file, whole. */
 static char *slurp(const char *name, size_t *len)
 {
-	char path[512], *buf = xmalloc(4096);
-	ssize_t n;
-	int fd;
+	char path[512], *text;
 
 	snprintf(path, sizeof path, "%s/%s", FIXTURES, name);
-	fd = open(path, O_RDONLY);
-	assert_true(fd >= 0);
-	n = read(fd, buf, 4095);
-	assert_true(n > 0);
-	close(fd);
-	buf[n] = '\0';
-	*len = (size_t)n;
-	return buf;
+	text = test_slurp(path, len);
+	assert_non_null(text);
+	assert_true(*len > 0);
+	return text;
 }
 
 static void test_parse_stat(void **state)
